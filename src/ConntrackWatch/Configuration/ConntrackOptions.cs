@@ -1,0 +1,86 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+
+namespace ConntrackWatch.Configuration;
+
+/// <summary>The <c>Conntrack</c> section: what to watch, when to raise, and how far.</summary>
+public sealed class ConntrackOptions : IValidatableObject
+{
+    public const string SectionName = "Conntrack";
+
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public CountSource CountSource { get; set; } = CountSource.Auto;
+
+    public string ProcRoot { get; set; } = "/proc";
+
+    public int HighWaterPercent { get; set; } = 60;
+
+    public double RaiseMultiplier { get; set; } = 2.0;
+
+    public int MemoryCeilingPercent { get; set; } = 70;
+
+    /// <summary>Kernel memory one entry costs; null derives it from slabinfo.</summary>
+    public int? BytesPerEntry { get; set; }
+
+    public TimeSpan CeilingRefreshInterval { get; set; } = TimeSpan.FromHours(1);
+
+    public TimeSpan WindowLength { get; set; } = TimeSpan.FromMinutes(1);
+
+    public TimeSpan AlarmRepeatInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    public bool DryRun { get; set; }
+
+    /// <summary>One line with every effective value, for the start-up and reload log.</summary>
+    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"PollInterval={PollInterval:c} CountSource={CountSource} ProcRoot={ProcRoot} " +
+        $"HighWaterPercent={HighWaterPercent} RaiseMultiplier={RaiseMultiplier} " +
+        $"MemoryCeilingPercent={MemoryCeilingPercent} BytesPerEntry={(BytesPerEntry is { } b ? b.ToString(CultureInfo.InvariantCulture) : "auto")} " +
+        $"CeilingRefreshInterval={CeilingRefreshInterval:c} WindowLength={WindowLength:c} " +
+        $"AlarmRepeatInterval={AlarmRepeatInterval:c} DryRun={DryRun}");
+
+    /// <summary>
+    /// Every rule names its key, the allowed range and the value found. Results carry no member names, so the
+    /// message reaches the admin exactly as written here.
+    /// </summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        ValidationResult?[] results =
+        [
+            InRange(PollInterval, nameof(PollInterval), TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
+            Enum.IsDefined(CountSource) ? null : Fail($"{nameof(CountSource)} must be Auto, CountFile or Table (found {CountSource})."),
+            Path.IsPathFullyQualified(ProcRoot ?? string.Empty) ? null
+                : Fail($"{nameof(ProcRoot)} must be an absolute path such as /proc (found '{ProcRoot}')."),
+            InRange(HighWaterPercent, nameof(HighWaterPercent), 1, 99),
+            InRange(RaiseMultiplier, nameof(RaiseMultiplier), 1.01, 100.0),
+            InRange(MemoryCeilingPercent, nameof(MemoryCeilingPercent), 1, 95),
+            BytesPerEntry is { } bytes ? InRange(bytes, nameof(BytesPerEntry), 64, 65536) : null,
+            InRange(CeilingRefreshInterval, nameof(CeilingRefreshInterval), TimeSpan.FromSeconds(1), TimeSpan.FromDays(7)),
+            InRange(WindowLength, nameof(WindowLength), TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
+            InRange(AlarmRepeatInterval, nameof(AlarmRepeatInterval), TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
+            RaiseMakesProgress(),
+        ];
+        return results.OfType<ValidationResult>();
+    }
+
+    // The new maximum is HighWaterPercent% x RaiseMultiplier of the old one; at 100% or less it would not grow.
+    private ValidationResult? RaiseMakesProgress()
+    {
+        double ratio = HighWaterPercent * RaiseMultiplier;
+        return ratio > 100.0 ? null : Fail(
+            $"{nameof(RaiseMultiplier)} ({RaiseMultiplier}) x {nameof(HighWaterPercent)} ({HighWaterPercent}) is {ratio}% of the old maximum: the new maximum would not exceed the old. Choose {nameof(RaiseMultiplier)} above {100.0 / HighWaterPercent:0.###}.");
+    }
+
+    private static ValidationResult? InRange<T>(T value, string key, T min, T max)
+        where T : IComparable<T>, IFormattable =>
+        value.CompareTo(min) >= 0 && value.CompareTo(max) <= 0
+            ? null
+            : Fail($"{key} must be between {Format(min)} and {Format(max)} (found {Format(value)}).");
+
+    private static string Format<T>(T value)
+        where T : IFormattable =>
+        value is TimeSpan span ? span.ToString("c", CultureInfo.InvariantCulture) : value.ToString(null, CultureInfo.InvariantCulture);
+
+    private static ValidationResult Fail(FormattableString message) =>
+        new($"{SectionName}:{FormattableString.Invariant(message)}");
+}

@@ -1,0 +1,18 @@
+namespace ConntrackWatch.Decisions;
+
+/// <summary>What the threshold policy decided for one sample, with the numbers that justify it.</summary>
+/// <param name="Target">The new maximum for <see cref="DecisionKind.Raise"/>; otherwise the current maximum.</param>
+/// <param name="ClampedToCeiling">The raise stops at the memory ceiling rather than at the full multiplier.</param>
+internal readonly record struct RaiseDecision(
+    DecisionKind Kind,
+    long Count,
+    long CurrentMax,
+    long HighWaterMark,
+    long Target,
+    long? Ceiling,
+    bool ClampedToCeiling,
+    string Reason)
+{
+    /// <summary>The count as a percentage of the current maximum.</summary>
+    public double Percent => CurrentMax > 0 ? 100.0 * Count / CurrentMax : 0;
+}

@@ -1,0 +1,79 @@
+namespace ConntrackWatch.Decisions;
+
+/// <summary>
+/// The most recent samples in a fixed ring buffer: no allocation per sample. It also remembers the last sample
+/// a raise was based on, so the same evidence is never acted on twice.
+/// </summary>
+internal sealed class SampleWindow
+{
+    public const int MaxCapacity = 100_000;
+
+    private readonly Sample[] _samples;
+    private int _next;
+    private long _added;
+    private long _actedOn = -1;
+
+    public SampleWindow(int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 2);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(capacity, MaxCapacity);
+        _samples = new Sample[capacity];
+    }
+
+    public int Capacity => _samples.Length;
+
+    public int Count => (int)Math.Min(_added, _samples.Length);
+
+    /// <summary>The newest sample. The window must not be empty.</summary>
+    public Sample Latest => _added > 0
+        ? _samples[(_next - 1 + _samples.Length) % _samples.Length]
+        : throw new InvalidOperationException("The window holds no sample yet.");
+
+    /// <summary>True once <see cref="MarkLatestActedOn"/> was called and no sample has come since.</summary>
+    public bool IsLatestActedOn => _added > 0 && _actedOn == _added;
+
+    /// <summary>The <paramref name="index"/>th sample, oldest first.</summary>
+    public Sample this[int index]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(index);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+            int oldest = _added > _samples.Length ? _next : 0;
+            return _samples[(oldest + index) % _samples.Length];
+        }
+    }
+
+    /// <summary>How many samples cover <paramref name="length"/> when one is taken every <paramref name="interval"/>.</summary>
+    public static int CapacityFor(TimeSpan length, TimeSpan interval)
+    {
+        double samples = Math.Ceiling(length / interval) + 1;
+        return (int)Math.Clamp(samples, 2, MaxCapacity);
+    }
+
+    public void Add(Sample sample)
+    {
+        _samples[_next] = sample;
+        _next = (_next + 1) % _samples.Length;
+        _added++;
+    }
+
+    public void MarkLatestActedOn() => _actedOn = _added;
+
+    /// <summary>A window of another capacity holding the newest samples of this one.</summary>
+    public SampleWindow Resize(int capacity)
+    {
+        var resized = new SampleWindow(capacity);
+        for (int i = Math.Max(0, Count - capacity); i < Count; i++)
+        {
+            resized.Add(this[i]);
+        }
+
+        if (IsLatestActedOn)
+        {
+            resized.MarkLatestActedOn();
+        }
+
+        return resized;
+    }
+}

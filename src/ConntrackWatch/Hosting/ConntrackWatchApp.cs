@@ -1,0 +1,93 @@
+using ConntrackWatch.Configuration;
+using ConntrackWatch.Status;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ConntrackWatch.Hosting;
+
+/// <summary>The command line: no verb runs the daemon, <c>status</c> reads once.</summary>
+internal static class ConntrackWatchApp
+{
+    public const string Usage = """
+        Usage: conntrackwatch [--Section:Key=value ...]          run the daemon
+               conntrackwatch status [--json] [--Section:Key=value ...]
+                                                              read once; exit 0 ok, 1 warning, 2 critical, 3 unknown
+        Configuration: appsettings.json next to the binary, /etc/conntrackwatch/appsettings.json,
+        CONNTRACKWATCH_Section__Key environment variables, then the command line (later wins).
+        """;
+
+    public static async Task<int> RunAsync(
+        string[] args, HostSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (args.Length > 0 && args[0] is "-h" or "--help" or "help")
+        {
+            await stdout.WriteLineAsync(Usage).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }
+
+        bool status = args.Length > 0 && args[0] == "status";
+        if (args.Length > 0 && !status && !args[0].StartsWith('-'))
+        {
+            await stderr.WriteLineAsync($"conntrackwatch: unknown command '{args[0]}'.\n{Usage}").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            return status
+                ? await RunStatusAsync(args[1..], settings, stdout).ConfigureAwait(false)
+                : await RunDaemonAsync(args, settings, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OptionsValidationException e)
+        {
+            await ReportInvalidConfigurationAsync(stderr, e.Failures, settings).ConfigureAwait(false);
+            return ExitCodes.InvalidConfiguration;
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(inner => inner is OptionsValidationException))
+        {
+            await ReportInvalidConfigurationAsync(
+                stderr, e.InnerExceptions.SelectMany(inner => ((OptionsValidationException)inner).Failures), settings).ConfigureAwait(false);
+            return ExitCodes.InvalidConfiguration;
+        }
+    }
+
+    private static async Task<int> RunDaemonAsync(string[] args, HostSettings settings, CancellationToken cancellationToken)
+    {
+        using IHost host = ConntrackWatchHost.CreateBuilder(args, settings).Build();
+        ThrowOnFileErrors(host.Services);
+        await host.RunAsync(cancellationToken).ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+
+    private static async Task<int> RunStatusAsync(string[] args, HostSettings settings, TextWriter stdout)
+    {
+        bool json = args.Contains("--json");
+        string[] overrides = args.Where(arg => arg != "--json").ToArray();
+        using IHost host = ConntrackWatchHost.CreateBuilder(overrides, settings, runDaemon: false).Build();
+        ThrowOnFileErrors(host.Services);
+        StatusReport report = host.Services.GetRequiredService<StatusProbe>().Probe();
+        await stdout.WriteAsync(json ? StatusFormatter.Json(report) + "\n" : StatusFormatter.Text(report)).ConfigureAwait(false);
+        return report.ExitCode;
+    }
+
+    private static void ThrowOnFileErrors(IServiceProvider services)
+    {
+        if (services.GetRequiredService<ConfigurationFileErrors>().Take() is { } error)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(ConntrackOptions), [error]);
+        }
+    }
+
+    private static async Task ReportInvalidConfigurationAsync(TextWriter stderr, IEnumerable<string> failures, HostSettings settings)
+    {
+        foreach (string failure in failures)
+        {
+            await stderr.WriteLineAsync($"conntrackwatch: invalid configuration: {failure}").ConfigureAwait(false);
+        }
+
+        await stderr.WriteLineAsync(
+            $"conntrackwatch: fix the value in {settings.HostConfigPath}, the {ConntrackWatchHost.EnvironmentPrefix}* environment " +
+            $"or the command line, then start again (exit code {ExitCodes.InvalidConfiguration}).").ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,78 @@
+using ConntrackWatch.Configuration;
+using ConntrackWatch.Decisions;
+using ConntrackWatch.Service;
+using ConntrackWatch.Status;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Serilog;
+using Serilog.Events;
+
+namespace ConntrackWatch.Hosting;
+
+/// <summary>Builds the host: configuration layers, options, the poll pipeline, logging.</summary>
+internal static class ConntrackWatchHost
+{
+    public const string EnvironmentPrefix = "CONNTRACKWATCH_";
+
+    public static HostApplicationBuilder CreateBuilder(string[] args, HostSettings settings, bool runDaemon = true)
+    {
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            ApplicationName = "conntrackwatch",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        var fileErrors = new ConfigurationFileErrors();
+        AddConfigurationLayers(builder.Configuration, args, settings, fileErrors);
+        builder.Services.AddSingleton(fileErrors);
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        builder.Services.AddOptions<ConntrackOptions>()
+            .Configure<IConfiguration>((options, configuration) => ConntrackOptionsBinding.Bind(configuration, options))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ConntrackOptions>, ConntrackOptionsValidator>();
+        builder.Services.AddSingleton<ConntrackSettings>();
+        builder.Services.AddSingleton<MemoryCeilingCache>();
+        builder.Services.AddSingleton<StatusProbe>();
+
+        if (runDaemon)
+        {
+            builder.Services.AddSystemd();
+            builder.Services.AddSingleton<PollCycle>();
+            builder.Services.AddHostedService<ConntrackWorker>();
+        }
+
+        builder.Services.AddSerilog(logger =>
+        {
+            logger.MinimumLevel.Information()
+                .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+                .Enrich.FromLogContext()
+                // Standard error only: standard output belongs to `status`, and systemd journals both.
+                .WriteTo.Console(
+                    outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}",
+                    standardErrorFromLevel: LogEventLevel.Verbose,
+                    formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            settings.Logging?.Invoke(logger);
+        });
+
+        return builder;
+    }
+
+    /// <summary>Later layers win: shipped defaults, per-host file, environment, command line.</summary>
+    private static void AddConfigurationLayers(
+        IConfigurationBuilder configuration, string[] args, HostSettings settings, ConfigurationFileErrors fileErrors)
+    {
+        fileErrors.Attach(configuration);
+        configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false);
+
+        // Watching a file whose directory is missing would watch its nearest existing parent (all of /etc)
+        // recursively; without the directory, a reload (SIGHUP) re-reads the file instead.
+        bool watch = Directory.Exists(Path.GetDirectoryName(settings.HostConfigPath));
+        configuration.AddJsonFile(settings.HostConfigPath, optional: true, reloadOnChange: watch);
+        configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        configuration.AddCommandLine(args);
+    }
+}

@@ -1,0 +1,13 @@
+using Serilog;
+
+namespace ConntrackWatch.Hosting;
+
+/// <summary>What differs between the installed daemon and a test run of it.</summary>
+/// <param name="HostConfigPath">The per-host overrides file, reloaded on change.</param>
+/// <param name="Logging">Extra Serilog configuration, e.g. a sink that collects events in a test.</param>
+internal sealed record HostSettings(string HostConfigPath, Action<LoggerConfiguration>? Logging = null)
+{
+    public const string DefaultHostConfigPath = "/etc/conntrackwatch/appsettings.json";
+
+    public static HostSettings Default { get; } = new(DefaultHostConfigPath);
+}

@@ -1,0 +1,50 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace ConntrackWatch.Kernel;
+
+/// <summary>
+/// Reads small kernel files into one reused buffer. /proc and /proc/sys files report size 0, so it reads until
+/// end of file rather than trusting the length. Not thread-safe: one instance per poll loop.
+/// </summary>
+internal sealed class ProcFileReader
+{
+    // A sysctl integer is at most 20 digits; anything longer than this buffer is not one.
+    private readonly byte[] _buffer = new byte[256];
+
+    public ProcRead ReadInteger(string path)
+    {
+        int length;
+        try
+        {
+            using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
+            length = ReadAll(handle, _buffer);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return ProcRead.FromException(e, path);
+        }
+
+        if (length == _buffer.Length)
+        {
+            return ProcRead.Fault(ReadStatus.Malformed, path,
+                $"expected one non-negative integer, found more than {_buffer.Length} bytes starting '{SysctlInteger.Show(_buffer)}'");
+        }
+
+        return SysctlInteger.TryParse(_buffer.AsSpan(0, length), out long value, out string? problem)
+            ? ProcRead.Ok(path, value)
+            : ProcRead.Fault(ReadStatus.Malformed, path, problem!);
+    }
+
+    /// <summary>Fills <paramref name="buffer"/> from the start of the file; returns the bytes read.</summary>
+    private static int ReadAll(SafeFileHandle handle, byte[] buffer)
+    {
+        int total = 0;
+        int read;
+        while (total < buffer.Length && (read = RandomAccess.Read(handle, buffer.AsSpan(total), total)) > 0)
+        {
+            total += read;
+        }
+
+        return total;
+    }
+}

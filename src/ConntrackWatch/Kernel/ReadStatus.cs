@@ -1,0 +1,19 @@
+namespace ConntrackWatch.Kernel;
+
+/// <summary>How a read of a kernel file ended; faults are results, not exceptions.</summary>
+internal enum ReadStatus
+{
+    Ok,
+
+    /// <summary>The file or a directory above it does not exist (module not loaded, other kernel layout).</summary>
+    Missing,
+
+    /// <summary>The file exists but its content is not what the kernel writes there.</summary>
+    Malformed,
+
+    /// <summary>Permission denied, or read-only where a write was needed.</summary>
+    Denied,
+
+    /// <summary>Any other I/O error.</summary>
+    Failed,
+}

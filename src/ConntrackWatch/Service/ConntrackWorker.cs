@@ -1,0 +1,68 @@
+using ConntrackWatch.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ConntrackWatch.Service;
+
+/// <summary>The daemon's loop: one <see cref="PollCycle.PollOnce"/> per interval until the host stops.</summary>
+internal sealed partial class ConntrackWorker(
+    PollCycle cycle,
+    ConntrackSettings settings,
+    TimeProvider time,
+    ILogger<ConntrackWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        string configuration = settings.Current.Describe();
+        LogStarted(Environment.ProcessId, configuration);
+        TimeSpan interval = settings.Current.PollInterval;
+        using var timer = new PeriodicTimer(interval, time);
+        try
+        {
+            do
+            {
+                PollSafely();
+                if (settings.Current.PollInterval != interval)
+                {
+                    interval = settings.Current.PollInterval;
+                    timer.Period = interval;
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // SIGTERM or SIGINT: the poll in progress has finished; stop cleanly.
+        }
+
+        LogStopping(cycle.RaisesTotal);
+    }
+
+    /// <summary>One poll that cannot end the loop: an unforeseen fault is logged and the next poll tries again.</summary>
+    internal PollResult PollSafely()
+    {
+        try
+        {
+            return cycle.PollOnce();
+        }
+#pragma warning disable CA1031 // The daemon must outlive any single poll's failure; it is logged in full.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogPollFailed(e);
+            return PollResult.Skipped;
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information,
+        Message = "ConntrackWatch started (pid {ProcessId}): {Configuration}")]
+    private partial void LogStarted(int processId, string configuration);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information,
+        Message = "ConntrackWatch stopping after {RaisesTotal} raises")]
+    private partial void LogStopping(long raisesTotal);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Error,
+        Message = "Poll failed unexpectedly; the next poll will try again")]
+    private partial void LogPollFailed(Exception exception);
+}

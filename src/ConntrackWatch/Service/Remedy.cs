@@ -1,0 +1,28 @@
+using ConntrackWatch.Kernel;
+
+namespace ConntrackWatch.Service;
+
+/// <summary>What an admin can do about a failed read or write, in one sentence.</summary>
+internal static class Remedy
+{
+    public static string ForRead(ProcRead fault) => fault.Status switch
+    {
+        ReadStatus.Denied =>
+            "Run ConntrackWatch as root (the shipped unit does); /proc/net/nf_conntrack is readable by root only, " +
+            "so an unprivileged run should set Conntrack:CountSource=CountFile.",
+        ReadStatus.Malformed =>
+            "The kernel writes a single integer there; check that Conntrack:ProcRoot points at a real proc mount.",
+        ReadStatus.Missing =>
+            "The file vanished (module unloaded?); looking for the conntrack files again at the next poll.",
+        _ => "Check the kernel log (journalctl -k) for errors around the same time.",
+    };
+
+    public static string ForWrite(ProcRead fault) => fault.Status switch
+    {
+        ReadStatus.Denied =>
+            "nf_conntrack_max is writable only with CAP_NET_ADMIN in the initial network namespace, and read-only " +
+            "inside containers; run ConntrackWatch on the host as root, or set Conntrack:DryRun=true to monitor only.",
+        ReadStatus.Missing => "The sysctl vanished (module unloaded?); looking for it again at the next poll.",
+        _ => "The kernel refused the value; check the kernel log (journalctl -k).",
+    };
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace ConntrackWatch.Status;
+
+/// <summary>Renders a <see cref="StatusReport"/> for a person, or as JSON for a program.</summary>
+internal static class StatusFormatter
+{
+    public static string Json(StatusReport report) =>
+        JsonSerializer.Serialize(report, StatusJsonContext.Default.StatusReport);
+
+    public static string Text(StatusReport report)
+    {
+        var text = new StringBuilder();
+        Line(text, "state", report.State.ToUpperInvariant());
+        if (report.Problem is not null)
+        {
+            Line(text, "problem", report.Problem);
+        }
+
+        if (report.Count is { } count && report.Max is { } max)
+        {
+            Line(text, "count", $"{count} of max {max} ({report.Percent:0.0}%)");
+            Line(text, "high-water mark", $"{report.HighWaterMark} ({report.HighWaterPercent}% of max)");
+        }
+
+        if (report.MemoryCeiling is { } ceiling)
+        {
+            Line(text, "memory ceiling",
+                $"{ceiling} entries ({report.MemoryCeilingPercent}% of {report.MemTotalBytes / (1024 * 1024)} MiB at {report.BytesPerEntry} bytes per entry)");
+            Line(text, "bytes per entry", report.BytesPerEntrySource ?? "");
+        }
+
+        if (report.CeilingProblem is not null)
+        {
+            Line(text, "ceiling problem", report.CeilingProblem);
+        }
+
+        Line(text, "count source", $"{report.CountSource} ({report.CountPath ?? "none"})");
+        Line(text, "layout", report.Layout is null ? "not found" : $"{report.Layout} ({report.MaxPath})");
+        return text.ToString();
+    }
+
+    private static void Line(StringBuilder text, string label, string value) =>
+        text.Append(CultureInfo.InvariantCulture, $"{label + ":",-17}{value}\n");
+}

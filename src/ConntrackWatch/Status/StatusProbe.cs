@@ -1,0 +1,99 @@
+using ConntrackWatch.Configuration;
+using ConntrackWatch.Decisions;
+using ConntrackWatch.Hosting;
+using ConntrackWatch.Kernel;
+
+namespace ConntrackWatch.Status;
+
+/// <summary>Reads conntrack once, with the daemon's configuration, for a person or a monitoring system.</summary>
+internal sealed class StatusProbe(ConntrackSettings settings, MemoryCeilingCache ceilings)
+{
+    /// <summary>At or above this fill level the state is critical whatever the ceiling.</summary>
+    public const double CriticalPercent = 90.0;
+
+    public StatusReport Probe()
+    {
+        ConntrackOptions options = settings.Current;
+        var reader = new ConntrackReader();
+        ConntrackLayout? layout = ConntrackLayoutDetector.Detect(options.ProcRoot);
+        if (layout is null)
+        {
+            return Unknown(options, ConntrackLayoutDetector.DescribeAbsence(options.ProcRoot));
+        }
+
+        ProcRead max = reader.ReadMax(layout);
+        ProcRead count = max.IsOk ? reader.ReadCount(layout, options.CountSource) : max;
+        if (!count.IsOk)
+        {
+            return Unknown(options, $"{count.Path}: {count.Detail}") with
+            {
+                Layout = layout.Name,
+                MaxPath = layout.MaxPath,
+                CountPath = ConntrackReader.DescribeSource(layout, options.CountSource),
+            };
+        }
+
+        CeilingRead ceiling = ceilings.Get(options);
+        long mark = ThresholdPolicy.HighWaterMark(max.Value, options.HighWaterPercent);
+        double percent = max.Value > 0 ? 100.0 * count.Value / max.Value : 0;
+        int exitCode = Classify(count.Value, max.Value, mark, percent, ceiling.Ceiling?.Entries);
+        return new StatusReport
+        {
+            State = StateName(exitCode),
+            ExitCode = exitCode,
+            Layout = layout.Name,
+            MaxPath = layout.MaxPath,
+            CountSource = options.CountSource.ToString(),
+            CountPath = ConntrackReader.DescribeSource(layout, options.CountSource),
+            Count = count.Value,
+            Max = max.Value,
+            Percent = Math.Round(percent, 2),
+            HighWaterPercent = options.HighWaterPercent,
+            HighWaterMark = mark,
+            MemoryCeiling = ceiling.Ceiling?.Entries,
+            MemoryCeilingPercent = options.MemoryCeilingPercent,
+            MemTotalBytes = ceiling.Ceiling?.MemTotalBytes,
+            BytesPerEntry = ceiling.Ceiling?.BytesPerEntry,
+            BytesPerEntrySource = ceiling.Ceiling?.BytesPerEntrySource,
+            CeilingProblem = ceiling.Fault is { } fault ? $"{fault.Path}: {fault.Detail}" : null,
+        };
+    }
+
+    /// <summary>
+    /// Monitoring-plugin states: critical at 90% full, or when the count needs a raise that the memory ceiling
+    /// forbids; warning at the high-water mark; ok below it.
+    /// </summary>
+    public static int Classify(long count, long max, long highWaterMark, double percent, long? ceiling)
+    {
+        if (max <= 0)
+        {
+            return ExitCodes.StatusOk; // no limit set
+        }
+
+        bool needsRaise = count >= highWaterMark;
+        if (percent >= CriticalPercent || (needsRaise && ceiling is { } limit && max >= limit))
+        {
+            return ExitCodes.StatusCritical;
+        }
+
+        return needsRaise ? ExitCodes.StatusWarning : ExitCodes.StatusOk;
+    }
+
+    private static string StateName(int exitCode) => exitCode switch
+    {
+        ExitCodes.StatusOk => "ok",
+        ExitCodes.StatusWarning => "warning",
+        ExitCodes.StatusCritical => "critical",
+        _ => "unknown",
+    };
+
+    private static StatusReport Unknown(ConntrackOptions options, string problem) => new()
+    {
+        State = StateName(ExitCodes.StatusUnknown),
+        ExitCode = ExitCodes.StatusUnknown,
+        Problem = problem,
+        CountSource = options.CountSource.ToString(),
+        HighWaterPercent = options.HighWaterPercent,
+        MemoryCeilingPercent = options.MemoryCeilingPercent,
+    };
+}

@@ -1,0 +1,42 @@
+namespace ConntrackWatch.Status;
+
+/// <summary>One reading for <c>conntrackwatch status</c>; serialized as is for <c>--json</c>.</summary>
+internal sealed record StatusReport
+{
+    /// <summary>ok, warning, critical or unknown, as the exit code says.</summary>
+    public required string State { get; init; }
+
+    public required int ExitCode { get; init; }
+
+    public string? Problem { get; init; }
+
+    public string? Layout { get; init; }
+
+    public string? MaxPath { get; init; }
+
+    public required string CountSource { get; init; }
+
+    public string? CountPath { get; init; }
+
+    public long? Count { get; init; }
+
+    public long? Max { get; init; }
+
+    public double? Percent { get; init; }
+
+    public required int HighWaterPercent { get; init; }
+
+    public long? HighWaterMark { get; init; }
+
+    public long? MemoryCeiling { get; init; }
+
+    public int MemoryCeilingPercent { get; init; }
+
+    public long? MemTotalBytes { get; init; }
+
+    public int? BytesPerEntry { get; init; }
+
+    public string? BytesPerEntrySource { get; init; }
+
+    public string? CeilingProblem { get; init; }
+}
