@@ -4,6 +4,7 @@ using ConntrackWatch.Service;
 using ConntrackWatch.Status;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Serilog;
@@ -28,20 +29,10 @@ internal static class ConntrackWatchHost
         var fileErrors = new ConfigurationFileErrors();
         AddConfigurationLayers(builder.Configuration, args, settings, fileErrors);
         builder.Services.AddSingleton(fileErrors);
-        builder.Services.AddSingleton(TimeProvider.System);
-
-        builder.Services.AddOptions<ConntrackOptions>()
-            .Configure<IConfiguration>((options, configuration) => ConntrackOptionsBinding.Bind(configuration, options))
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<ConntrackOptions>, ConntrackOptionsValidator>();
-        builder.Services.AddSingleton<ConntrackSettings>();
-        builder.Services.AddSingleton<MemoryCeilingCache>();
-        builder.Services.AddSingleton<StatusProbe>();
-
+        builder.Services.AddConntrackWatchCore();
         if (runDaemon)
         {
             builder.Services.AddSystemd();
-            builder.Services.AddSingleton<PollCycle>();
             builder.Services.AddHostedService<ConntrackWorker>();
         }
 
@@ -59,6 +50,24 @@ internal static class ConntrackWatchHost
         });
 
         return builder;
+    }
+
+    /// <summary>
+    /// Options, their validation and the poll pipeline; expects <see cref="IConfiguration"/> and
+    /// <see cref="ConfigurationFileErrors"/> to be registered.
+    /// </summary>
+    public static IServiceCollection AddConntrackWatchCore(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<ConntrackOptions>()
+            .Configure<IConfiguration>((options, configuration) => ConntrackOptionsBinding.Bind(configuration, options))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ConntrackOptions>, ConntrackOptionsValidator>();
+        services.AddSingleton<ConntrackSettings>();
+        services.AddSingleton<MemoryCeilingCache>();
+        services.AddSingleton<PollCycle>();
+        services.AddSingleton<StatusProbe>();
+        return services;
     }
 
     /// <summary>Later layers win: shipped defaults, per-host file, environment, command line.</summary>

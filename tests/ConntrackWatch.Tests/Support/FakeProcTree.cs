@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text;
+
+namespace ConntrackWatch.Tests.Support;
+
+/// <summary>
+/// A temporary /proc with the files ConntrackWatch reads, in the modern or the legacy layout, written with the
+/// content real kernels produce.
+/// </summary>
+public sealed class FakeProcTree : IDisposable
+{
+    public const string ModernMax = "sys/net/netfilter/nf_conntrack_max";
+    public const string ModernCount = "sys/net/netfilter/nf_conntrack_count";
+    public const string ModernTable = "net/nf_conntrack";
+    public const string LegacyMax = "sys/net/ipv4/netfilter/ip_conntrack_max";
+    public const string LegacyCount = "sys/net/ipv4/netfilter/ip_conntrack_count";
+    public const string LegacyTable = "net/ip_conntrack";
+
+    /// <summary>A real line of /proc/net/nf_conntrack.</summary>
+    public const string TableLine =
+        "ipv4     2 udp      17 29 src=127.0.0.1 dst=127.0.0.1 sport=40000 dport=9 [UNREPLIED] src=127.0.0.1 dst=127.0.0.1 sport=9 dport=40000 mark=0 zone=0 use=2\n";
+
+    private readonly TempDirectory _directory = new();
+
+    public string Root => _directory.Path;
+
+    public string PathOf(string relative) => Path.Combine(Root, relative);
+
+    /// <summary>A modern kernel: count file, max, meminfo of 16 GiB and a slabinfo with a 256-byte object.</summary>
+    public static FakeProcTree Modern(long count, long max, long memTotalKib = 16L * 1024 * 1024) =>
+        new FakeProcTree()
+            .Write(ModernCount, $"{count}\n")
+            .Write(ModernMax, $"{max}\n")
+            .WithMemInfo(memTotalKib)
+            .WithSlabInfo(256);
+
+    /// <summary>A 2.6.x-era kernel: ip_conntrack files only, the count only as table lines.</summary>
+    public static FakeProcTree Legacy(int entries, long max, long memTotalKib = 16L * 1024 * 1024) =>
+        new FakeProcTree()
+            .Write(LegacyMax, $"{max}\n")
+            .WithTable(LegacyTable, entries)
+            .WithMemInfo(memTotalKib);
+
+    public FakeProcTree Write(string relative, string content)
+    {
+        string path = PathOf(relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        return this;
+    }
+
+    public FakeProcTree Delete(string relative)
+    {
+        File.Delete(PathOf(relative));
+        return this;
+    }
+
+    public FakeProcTree WithTable(string relative, int entries)
+    {
+        var table = new StringBuilder(entries * TableLine.Length);
+        for (int i = 0; i < entries; i++)
+        {
+            table.Append(TableLine);
+        }
+
+        return Write(relative, table.ToString());
+    }
+
+    /// <summary>The first lines of a real /proc/meminfo, with MemTotal not first so position is never trusted.</summary>
+    public FakeProcTree WithMemInfo(long memTotalKib) => Write("meminfo",
+        string.Create(CultureInfo.InvariantCulture,
+            $"MemFree:        24576648 kB\nMemTotal:       {memTotalKib,8} kB\nMemAvailable:   24479860 kB\nBuffers:           19872 kB\n"));
+
+    public FakeProcTree WithSlabInfo(int objectSize) => Write("slabinfo",
+        "slabinfo - version: 2.1\n" +
+        "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n" +
+        "nf_conntrack_expect      0      0    208   19    1 : tunables    0    0    0 : slabdata      0      0      0\n" +
+        string.Create(CultureInfo.InvariantCulture,
+            $"nf_conntrack           0      0    {objectSize}   16    1 : tunables    0    0    0 : slabdata      0      0      0\n"));
+
+    public long ReadNumber(string relative) =>
+        long.Parse(File.ReadAllText(PathOf(relative)).Trim(), CultureInfo.InvariantCulture);
+
+    public void Dispose() => _directory.Dispose();
+}
