@@ -1,3 +1,4 @@
+using ConntrackWatch.Logging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -65,10 +66,10 @@ internal sealed partial class ConntrackSettings : IDisposable
 
     public void Dispose() => _reloadRegistration.Dispose();
 
-    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Configuration reloaded: {Configuration}")]
+    [LoggerMessage(EventId = LogEvents.ConfigurationReloaded, Level = LogLevel.Information, Message = "Configuration reloaded: {Configuration}")]
     private partial void LogReloaded(string configuration);
 
-    [LoggerMessage(EventId = 31, Level = LogLevel.Error,
+    [LoggerMessage(EventId = LogEvents.ConfigurationRejected, Level = LogLevel.Error,
         Message = "Configuration change rejected: {Problems} Keeping the values in force: {Configuration}")]
     private partial void LogRejected(string problems, string configuration);
 }

@@ -1,3 +1,4 @@
+using ConntrackWatch.Logging;
 using ConntrackWatch.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -54,15 +55,15 @@ internal sealed partial class ConntrackWorker(
         }
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information,
+    [LoggerMessage(EventId = LogEvents.Started, Level = LogLevel.Information,
         Message = "ConntrackWatch started (pid {ProcessId}): {Configuration}")]
     private partial void LogStarted(int processId, string configuration);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information,
+    [LoggerMessage(EventId = LogEvents.Stopping, Level = LogLevel.Information,
         Message = "ConntrackWatch stopping after {RaisesTotal} raises")]
     private partial void LogStopping(long raisesTotal);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Error,
+    [LoggerMessage(EventId = LogEvents.PollFailed, Level = LogLevel.Error,
         Message = "Poll failed unexpectedly; the next poll will try again")]
     private partial void LogPollFailed(Exception exception);
 }

@@ -1,3 +1,4 @@
+using ConntrackWatch.Logging;
 using ConntrackWatch.Configuration;
 using ConntrackWatch.Decisions;
 using ConntrackWatch.Kernel;
@@ -213,58 +214,58 @@ internal sealed partial class PollCycle(
         return true;
     }
 
-    [LoggerMessage(EventId = 10, Level = LogLevel.Information,
+    [LoggerMessage(EventId = LogEvents.LayoutDetected, Level = LogLevel.Information,
         Message = "Conntrack found: layout {ConntrackLayout}, maximum in {MaxPath}, count source {CountSource} reading {CountPath}")]
     private partial void LogLayoutDetected(string conntrackLayout, string maxPath, CountSource countSource, string countPath);
 
-    [LoggerMessage(EventId = 11, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = LogEvents.Unavailable, Level = LogLevel.Warning,
         Message = "Conntrack unavailable, waiting for it: {Reason}. Checking again every {PollInterval}")]
     private partial void LogWaiting(string reason, TimeSpan pollInterval);
 
-    [LoggerMessage(EventId = 12, Level = LogLevel.Error,
+    [LoggerMessage(EventId = LogEvents.ReadFault, Level = LogLevel.Error,
         Message = "Cannot use {Path}: {Problem}. {Remedy} This poll is skipped; retrying every {PollInterval}")]
     private partial void LogReadFault(string path, string? problem, string remedy, TimeSpan pollInterval);
 
-    [LoggerMessage(EventId = 13, Level = LogLevel.Information,
+    [LoggerMessage(EventId = LogEvents.ReadRecovered, Level = LogLevel.Information,
         Message = "Conntrack readable again: count {ConntrackCount} of max {ConntrackMax}")]
     private partial void LogReadRecovered(long conntrackCount, long conntrackMax);
 
-    [LoggerMessage(EventId = 14, Level = LogLevel.Information,
+    [LoggerMessage(EventId = LogEvents.CeilingComputed, Level = LogLevel.Information,
         Message = "Memory ceiling {MemoryCeiling} entries: {MemoryCeilingPercent}% of MemTotal {MemTotalBytes} bytes at {BytesPerEntry} bytes per entry ({BytesPerEntrySource})")]
     private partial void LogCeiling(long memoryCeiling, int memoryCeilingPercent, long memTotalBytes, int bytesPerEntry, string bytesPerEntrySource);
 
-    [LoggerMessage(EventId = 15, Level = LogLevel.Error,
+    [LoggerMessage(EventId = LogEvents.CeilingFault, Level = LogLevel.Error,
         Message = "Cannot compute the memory ceiling from {Path}: {Problem}. {Consequence}")]
     private partial void LogCeilingFault(string path, string? problem, string consequence);
 
-    [LoggerMessage(EventId = 16, Level = LogLevel.Information, Message = "Memory ceiling readable again")]
+    [LoggerMessage(EventId = LogEvents.CeilingRecovered, Level = LogLevel.Information, Message = "Memory ceiling readable again")]
     private partial void LogCeilingRecovered();
 
-    [LoggerMessage(EventId = 20, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = LogEvents.Raised, Level = LogLevel.Warning,
         Message = "Raised nf_conntrack_max from {OldMax} to {NewMax}: {Reason}. Count {ConntrackCount}, high-water mark {HighWaterMark}, memory ceiling {MemoryCeiling}")]
     private partial void LogRaised(long oldMax, long newMax, long conntrackCount, long highWaterMark, long? memoryCeiling, string reason);
 
-    [LoggerMessage(EventId = 21, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = LogEvents.DryRunDecision, Level = LogLevel.Warning,
         Message = "Dry run: would raise nf_conntrack_max from {OldMax} to {NewMax}: {Reason}. Count {ConntrackCount}, high-water mark {HighWaterMark}, memory ceiling {MemoryCeiling}")]
     private partial void LogWouldRaise(long oldMax, long newMax, long conntrackCount, long highWaterMark, long? memoryCeiling, string reason);
 
-    [LoggerMessage(EventId = 22, Level = LogLevel.Error,
+    [LoggerMessage(EventId = LogEvents.CeilingAlarm, Level = LogLevel.Error,
         Message = "Memory ceiling reached, not raising: count {ConntrackCount} of max {ConntrackMax} ({Percent:0.0}%) is at or above the high-water mark {HighWaterMark}, and the max is at or above the memory ceiling {MemoryCeiling}. Reduce the connection load, add memory, or raise Conntrack:MemoryCeilingPercent")]
     private partial void LogCeilingAlarm(long? memoryCeiling, long conntrackCount, long conntrackMax, double percent, long highWaterMark);
 
-    [LoggerMessage(EventId = 23, Level = LogLevel.Information,
+    [LoggerMessage(EventId = LogEvents.CeilingAlarmCleared, Level = LogLevel.Information,
         Message = "Memory ceiling alarm cleared: count {ConntrackCount} of max {ConntrackMax}, memory ceiling {MemoryCeiling}")]
     private partial void LogAlarmCleared(long conntrackCount, long conntrackMax, long? memoryCeiling);
 
-    [LoggerMessage(EventId = 24, Level = LogLevel.Error,
+    [LoggerMessage(EventId = LogEvents.RaiseRefusedNoCeiling, Level = LogLevel.Error,
         Message = "Not raising nf_conntrack_max: count {ConntrackCount} of max {ConntrackMax} reached the high-water mark {HighWaterMark}, but {Reason}")]
     private partial void LogRefusedNoCeiling(long conntrackCount, long conntrackMax, long highWaterMark, string reason);
 
-    [LoggerMessage(EventId = 25, Level = LogLevel.Error,
+    [LoggerMessage(EventId = LogEvents.WriteFailed, Level = LogLevel.Error,
         Message = "Cannot write {Path} to raise the maximum from {OldMax} to {NewMax}: {Problem}. {Remedy} Still monitoring")]
     private partial void LogWriteFailed(string path, long oldMax, long newMax, string? problem, string remedy);
 
-    [LoggerMessage(EventId = 26, Level = LogLevel.Error,
+    [LoggerMessage(EventId = LogEvents.ReadBackMismatch, Level = LogLevel.Error,
         Message = "Wrote {NewMax} to {Path} but reading it back gave {ReadBack}; another process may be managing nf_conntrack_max")]
     private partial void LogReadBackMismatch(string path, long newMax, string? readBack);
 }

@@ -1,0 +1,31 @@
+namespace ConntrackWatch.Logging;
+
+/// <summary>
+/// The event ids of everything the daemon logs for the audit trail: stable, so that admins and tools can select
+/// events by id.
+/// </summary>
+internal static class LogEvents
+{
+    public const int Started = 1;
+    public const int Stopping = 2;
+    public const int PollFailed = 3;
+
+    public const int LayoutDetected = 10;
+    public const int Unavailable = 11;
+    public const int ReadFault = 12;
+    public const int ReadRecovered = 13;
+    public const int CeilingComputed = 14;
+    public const int CeilingFault = 15;
+    public const int CeilingRecovered = 16;
+
+    public const int Raised = 20;
+    public const int DryRunDecision = 21;
+    public const int CeilingAlarm = 22;
+    public const int CeilingAlarmCleared = 23;
+    public const int RaiseRefusedNoCeiling = 24;
+    public const int WriteFailed = 25;
+    public const int ReadBackMismatch = 26;
+
+    public const int ConfigurationReloaded = 30;
+    public const int ConfigurationRejected = 31;
+}

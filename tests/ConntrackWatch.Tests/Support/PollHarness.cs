@@ -1,0 +1,73 @@
+using ConntrackWatch.Configuration;
+using ConntrackWatch.Hosting;
+using ConntrackWatch.Service;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ConntrackWatch.Tests.Support;
+
+/// <summary>
+/// The daemon's real services over a fake /proc tree, with fake time, in-memory configuration that can be
+/// changed and reloaded, and a log collector.
+/// </summary>
+public sealed class PollHarness : IDisposable
+{
+    private readonly ServiceProvider _services;
+
+    public PollHarness(FakeProcTree tree, params (string Key, string Value)[] settings)
+    {
+        Tree = tree;
+        var values = new Dictionary<string, string?> { ["Conntrack:ProcRoot"] = tree.Root };
+        foreach ((string key, string value) in settings)
+        {
+            values[key] = value;
+        }
+
+        Configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        _services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(Configuration)
+            .AddSingleton(new ConfigurationFileErrors())
+            .AddSingleton<TimeProvider>(Time)
+            .AddLogging(logging => logging.AddFakeLogging().SetMinimumLevel(LogLevel.Debug))
+            .AddConntrackWatchCore()
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        Logs = _services.GetFakeLogCollector();
+        _ = Settings; // validated now, as the host's start does; later changes are reloads
+    }
+
+    public FakeProcTree Tree { get; }
+
+    public FakeTimeProvider Time { get; } = new();
+
+    public IConfigurationRoot Configuration { get; }
+
+    public FakeLogCollector Logs { get; }
+
+    internal PollCycle Cycle => _services.GetRequiredService<PollCycle>();
+
+    internal ConntrackSettings Settings => _services.GetRequiredService<ConntrackSettings>();
+
+    internal T Get<T>()
+        where T : notnull => _services.GetRequiredService<T>();
+
+    internal PollResult Poll() => Cycle.PollOnce();
+
+    /// <summary>Changes one key and fires the configuration reload, as an edit of the per-host file does.</summary>
+    public void Reconfigure(string key, string value)
+    {
+        Configuration[key] = value;
+        Configuration.Reload();
+    }
+
+    public IReadOnlyList<FakeLogRecord> Logged(int eventId) =>
+        Logs.GetSnapshot().Where(r => r.Id.Id == eventId).ToList();
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        Tree.Dispose();
+    }
+}
