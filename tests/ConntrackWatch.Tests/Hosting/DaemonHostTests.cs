@@ -1,0 +1,167 @@
+using ConntrackWatch.Logging;
+using ConntrackWatch.Tests.Support;
+using Serilog.Events;
+
+namespace ConntrackWatch.Tests.Hosting;
+
+/// <summary>The real host, configuration layers and logging, against temporary /proc trees.</summary>
+public sealed class DaemonHostTests
+{
+    [Fact]
+    public async Task RaisesTheMaxOfAModernKernelAndStopsWithExitCodeZero()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 65, max: 100);
+        await using var daemon = InProcessDaemon.Start(tree);
+
+        LogEvent raised = await daemon.Sink.WaitForEventAsync(LogEvents.Raised);
+
+        Assert.Equal(120, tree.ReadNumber(FakeProcTree.ModernMax));
+        Assert.Equal(LogEventLevel.Warning, raised.Level);
+        Assert.Equal(120, CollectingSink.Number(raised, "NewMax"));
+        Assert.Equal(0, await daemon.StopAsync());
+        Assert.Equal(1, daemon.Sink.Count(LogEvents.Stopping));
+    }
+
+    [Fact]
+    public async Task RaisesTheMaxOfALegacyKernelByCountingItsTable()
+    {
+        using FakeProcTree tree = FakeProcTree.Legacy(entries: 61, max: 100);
+        await using var daemon = InProcessDaemon.Start(tree);
+
+        await daemon.Sink.WaitForEventAsync(LogEvents.Raised);
+
+        Assert.Equal(120, tree.ReadNumber(FakeProcTree.LegacyMax));
+        LogEvent layout = await daemon.Sink.WaitForEventAsync(LogEvents.LayoutDetected);
+        Assert.Contains("ip_conntrack_max", layout.RenderMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LogsItsEffectiveConfigurationAtStart()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 1, max: 100);
+        await using var daemon = InProcessDaemon.Start(tree, extraArgs: "--Conntrack:HighWaterPercent=75");
+
+        LogEvent started = await daemon.Sink.WaitForEventAsync(LogEvents.Started);
+
+        Assert.Contains("HighWaterPercent=75", started.RenderMessage(), StringComparison.Ordinal);
+        Assert.Contains($"ProcRoot={tree.Root}", started.RenderMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DryRunLogsTheDecisionAndWritesNothing()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 65, max: 100);
+        await using var daemon = InProcessDaemon.Start(tree, extraArgs: "--Conntrack:DryRun=true");
+
+        LogEvent decision = await daemon.Sink.WaitForEventAsync(LogEvents.DryRunDecision);
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+
+        Assert.Contains("would raise nf_conntrack_max from 100 to 120", decision.RenderMessage(), StringComparison.Ordinal);
+        Assert.Equal(100, tree.ReadNumber(FakeProcTree.ModernMax));
+        Assert.Equal(0, daemon.Sink.Count(LogEvents.Raised));
+    }
+
+    [Fact]
+    public async Task WaitsForAMissingModuleAndPicksItUp()
+    {
+        using FakeProcTree tree = new FakeProcTree().WithMemInfo(1024 * 1024);
+        await using var daemon = InProcessDaemon.Start(tree);
+        await daemon.Sink.WaitForEventAsync(LogEvents.Unavailable);
+
+        tree.Write(FakeProcTree.ModernMax, "100\n").Write(FakeProcTree.ModernCount, "70\n");
+        await daemon.Sink.WaitForEventAsync(LogEvents.Raised);
+
+        Assert.Equal(1, daemon.Sink.Count(LogEvents.Unavailable));
+        Assert.False(daemon.Exited.IsCompleted);
+    }
+
+    [Fact]
+    public async Task KeepsRunningThroughAMalformedFileAndRecovers()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 65, max: 100).Write(FakeProcTree.ModernCount, "12abc\n");
+        await using var daemon = InProcessDaemon.Start(tree);
+
+        LogEvent fault = await daemon.Sink.WaitForEventAsync(LogEvents.ReadFault);
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+
+        Assert.Equal(LogEventLevel.Error, fault.Level);
+        Assert.Contains(tree.PathOf(FakeProcTree.ModernCount), fault.RenderMessage(), StringComparison.Ordinal);
+        Assert.Equal(1, daemon.Sink.Count(LogEvents.ReadFault));
+
+        tree.Write(FakeProcTree.ModernCount, "65\n");
+        await daemon.Sink.WaitForEventAsync(LogEvents.Raised);
+    }
+
+    [Fact]
+    public async Task PerHostFileOverridesTheDefaultsAndIsReloadedOnChange()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 55, max: 100);
+        await using var daemon = InProcessDaemon.Start(tree, """{ "Conntrack": { "HighWaterPercent": 70 } }""");
+        LogEvent started = await daemon.Sink.WaitForEventAsync(LogEvents.Started);
+        Assert.Contains("HighWaterPercent=70", started.RenderMessage(), StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(daemon.HostConfigPath, """{ "Conntrack": { "HighWaterPercent": 55 } }""", TestContext.Current.CancellationToken);
+
+        await daemon.Sink.WaitForEventAsync(LogEvents.ConfigurationReloaded);
+        await daemon.Sink.WaitForEventAsync(LogEvents.Raised);
+        Assert.Equal(110, tree.ReadNumber(FakeProcTree.ModernMax));
+    }
+
+    [Fact]
+    public async Task RejectsABrokenPerHostFileOnReloadAndKeepsTheValuesInForce()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 10, max: 100);
+        await using var daemon = InProcessDaemon.Start(tree, """{ "Conntrack": { "HighWaterPercent": 70 } }""");
+        await daemon.Sink.WaitForEventAsync(LogEvents.Started);
+
+        await File.WriteAllTextAsync(daemon.HostConfigPath, """{ "Conntrack": { "HighWaterPercent": 7""", TestContext.Current.CancellationToken);
+        LogEvent rejected = await daemon.Sink.WaitForEventAsync(LogEvents.ConfigurationRejected);
+
+        Assert.Contains(daemon.HostConfigPath, rejected.RenderMessage(), StringComparison.Ordinal);
+        Assert.Contains("HighWaterPercent=70", rejected.RenderMessage(), StringComparison.Ordinal);
+
+        // Still 70%: a count of 65 does not raise; 70 does.
+        tree.Write(FakeProcTree.ModernCount, "65\n");
+        await Task.Delay(400, TestContext.Current.CancellationToken);
+        Assert.Equal(100, tree.ReadNumber(FakeProcTree.ModernMax));
+        tree.Write(FakeProcTree.ModernCount, "70\n");
+        await daemon.Sink.WaitForEventAsync(LogEvents.Raised);
+    }
+
+    [Theory]
+    [InlineData("--Conntrack:HighWaterPercent=0", "Conntrack:HighWaterPercent must be between 1 and 99 (found 0)")]
+    [InlineData("--Conntrack:RaiseMultiplier=1.5", "Choose RaiseMultiplier above 1.667")]
+    [InlineData("--Conntrack:PollInterval=soon", "'soon' at 'Conntrack:PollInterval'")]
+    [InlineData("--Conntrack:HighWatrPercent=50", "'HighWatrPercent'")]
+    [InlineData("--Conntrack:MemoryCeilingPercent=100", "Conntrack:MemoryCeilingPercent must be between 1 and 95 (found 100)")]
+    public async Task ExitsWith78NamingTheKeyWhenTheConfigurationIsInvalid(string arg, string expected)
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 65, max: 100);
+        await using var daemon = InProcessDaemon.Start(tree, extraArgs: arg);
+
+        int exitCode = await daemon.Exited.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.Equal(78, exitCode);
+        Assert.Contains(expected, daemon.Error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(100, tree.ReadNumber(FakeProcTree.ModernMax));
+    }
+
+    [Fact]
+    public async Task ExitsWith78NamingTheFileWhenThePerHostJsonIsBroken()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 65, max: 100);
+        await using var daemon = InProcessDaemon.Start(tree, "{ \"Conntrack\": ");
+
+        Assert.Equal(78, await daemon.Exited.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+        Assert.Contains($"cannot parse {daemon.HostConfigPath}", daemon.Error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RejectsAnUnknownCommand()
+    {
+        await using var daemon = InProcessDaemon.StartWithArgs("stauts");
+
+        Assert.Equal(64, await daemon.Exited.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+        Assert.Contains("unknown command 'stauts'", daemon.Error.ToString(), StringComparison.Ordinal);
+    }
+}

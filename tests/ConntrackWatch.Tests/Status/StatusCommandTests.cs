@@ -1,0 +1,124 @@
+using System.Text.Json;
+using ConntrackWatch.Tests.Support;
+
+namespace ConntrackWatch.Tests.Status;
+
+public sealed class StatusCommandTests
+{
+    private static async Task<(int ExitCode, string Output, string Error)> StatusAsync(params string[] args)
+    {
+        await using var daemon = InProcessDaemon.StartWithArgs(["status", .. args]);
+        int exitCode = await daemon.Exited.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        return (exitCode, daemon.Output.ToString(), daemon.Error.ToString());
+    }
+
+    [Theory]
+    [InlineData(10, 100, 0, "ok")]
+    [InlineData(60, 100, 1, "warning")]
+    [InlineData(89, 100, 1, "warning")]
+    [InlineData(90, 100, 2, "critical")]
+    public async Task ExitsLikeAMonitoringPlugin(long count, long max, int expectedExit, string expectedState)
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count, max);
+
+        (int exitCode, string output, _) = await StatusAsync("--json", $"--Conntrack:ProcRoot={tree.Root}");
+
+        Assert.Equal(expectedExit, exitCode);
+        using JsonDocument json = JsonDocument.Parse(output);
+        Assert.Equal(expectedState, json.RootElement.GetProperty("state").GetString());
+        Assert.Equal(count, json.RootElement.GetProperty("count").GetInt64());
+        Assert.Equal(max, json.RootElement.GetProperty("max").GetInt64());
+    }
+
+    [Fact]
+    public async Task IsCriticalWhenARaiseIsNeededButTheMaxIsAtTheCeiling()
+    {
+        // 158 KiB at 1024 bytes per entry and 70%: a ceiling of 110, below the max of 120.
+        using FakeProcTree tree = FakeProcTree.Modern(count: 75, max: 120, memTotalKib: 158);
+
+        (int exitCode, string output, _) = await StatusAsync("--json", $"--Conntrack:ProcRoot={tree.Root}", "--Conntrack:BytesPerEntry=1024");
+
+        Assert.Equal(2, exitCode);
+        using JsonDocument json = JsonDocument.Parse(output);
+        Assert.Equal(110, json.RootElement.GetProperty("memoryCeiling").GetInt64());
+    }
+
+    [Fact]
+    public async Task ReportsEveryFigureAsJson()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 1234, max: 262144, memTotalKib: 1024 * 1024);
+
+        (_, string output, _) = await StatusAsync("--json", $"--Conntrack:ProcRoot={tree.Root}");
+
+        using JsonDocument json = JsonDocument.Parse(output);
+        JsonElement root = json.RootElement;
+        Assert.Equal(0.47, root.GetProperty("percent").GetDouble());
+        Assert.Equal(157287, root.GetProperty("highWaterMark").GetInt64());
+        Assert.Equal(60, root.GetProperty("highWaterPercent").GetInt32());
+        Assert.Equal(1024L * 1024 * 1024 * 70 / 100 / (256 + IntPtr.Size), root.GetProperty("memoryCeiling").GetInt64());
+        Assert.Equal("Auto", root.GetProperty("countSource").GetString());
+        Assert.Equal(tree.PathOf(FakeProcTree.ModernCount), root.GetProperty("countPath").GetString());
+        Assert.Equal(FakeProcTree.ModernMax, root.GetProperty("layout").GetString());
+    }
+
+    [Fact]
+    public async Task PrintsAReadableSummaryForAPerson()
+    {
+        using FakeProcTree tree = FakeProcTree.Legacy(entries: 30, max: 100);
+
+        (int exitCode, string output, _) = await StatusAsync($"--Conntrack:ProcRoot={tree.Root}", "--Conntrack:CountSource=Table");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("count:           30 of max 100 (30.0%)", output, StringComparison.Ordinal);
+        Assert.Contains("high-water mark: 60 (60% of max)", output, StringComparison.Ordinal);
+        Assert.Contains($"count source:    Table ({tree.PathOf(FakeProcTree.LegacyTable)})", output, StringComparison.Ordinal);
+        Assert.Contains("layout:          sys/net/ipv4/netfilter/ip_conntrack_max", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExitsUnknownWhenConntrackIsUnavailable()
+    {
+        using FakeProcTree tree = new FakeProcTree().WithMemInfo(1024);
+
+        (int exitCode, string output, _) = await StatusAsync("--json", $"--Conntrack:ProcRoot={tree.Root}");
+
+        Assert.Equal(3, exitCode);
+        using JsonDocument json = JsonDocument.Parse(output);
+        Assert.Contains("modprobe nf_conntrack", json.RootElement.GetProperty("problem").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExitsUnknownNamingAMalformedFile()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 1, max: 100).Write(FakeProcTree.ModernMax, "x\n");
+
+        (int exitCode, string output, _) = await StatusAsync($"--Conntrack:ProcRoot={tree.Root}");
+
+        Assert.Equal(3, exitCode);
+        Assert.Contains($"{tree.PathOf(FakeProcTree.ModernMax)}: expected one non-negative integer, found 'x'", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HonorsTheConfigurationLayersAndExits78OnInvalidValues()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 1, max: 100);
+
+        (int exitCode, _, string error) = await StatusAsync($"--Conntrack:ProcRoot={tree.Root}", "--Conntrack:HighWaterPercent=100");
+
+        Assert.Equal(78, exitCode);
+        Assert.Contains("Conntrack:HighWaterPercent", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadsThisMachinesRealKernel()
+    {
+        Prerequisite.RequireRealConntrack();
+
+        (int exitCode, string output, _) = await StatusAsync("--json");
+
+        Assert.InRange(exitCode, 0, 2);
+        using JsonDocument json = JsonDocument.Parse(output);
+        Assert.Equal("/proc/sys/net/netfilter/nf_conntrack_max", json.RootElement.GetProperty("maxPath").GetString());
+        Assert.True(json.RootElement.GetProperty("memoryCeiling").GetInt64() > 0);
+    }
+}

@@ -1,0 +1,63 @@
+using ConntrackWatch.Hosting;
+using Serilog;
+
+namespace ConntrackWatch.Tests.Support;
+
+/// <summary>
+/// The real host, as <c>Program</c> runs it, in this process: real configuration layers (with a per-host file of
+/// the test's own), real logging into a collecting sink, real time.
+/// </summary>
+public sealed class InProcessDaemon : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task<int> _run;
+    private readonly TempDirectory _configDirectory = new();
+
+    private InProcessDaemon(string[] args, string? hostConfig)
+    {
+        HostConfigPath = _configDirectory.Combine("appsettings.json");
+        if (hostConfig is not null)
+        {
+            File.WriteAllText(HostConfigPath, hostConfig);
+        }
+
+        var settings = new HostSettings(HostConfigPath, logging => logging.WriteTo.Sink(Sink));
+        _run = Task.Run(() => ConntrackWatchApp.RunAsync(args, settings, Output, Error, _stop.Token));
+    }
+
+    public CollectingSink Sink { get; } = new();
+
+    public StringWriter Output { get; } = new();
+
+    public StringWriter Error { get; } = new();
+
+    public string HostConfigPath { get; }
+
+    public Task<int> Exited => _run;
+
+    /// <summary>Starts the daemon over <paramref name="tree"/>, polling every 100 ms.</summary>
+    public static InProcessDaemon Start(FakeProcTree tree, string? hostConfig = null, params string[] extraArgs) =>
+        new([$"--Conntrack:ProcRoot={tree.Root}", "--Conntrack:PollInterval=00:00:00.100", .. extraArgs], hostConfig);
+
+    public static InProcessDaemon StartWithArgs(params string[] args) => new(args, null);
+
+    /// <summary>Stops it as SIGTERM would and returns its exit code.</summary>
+    public async Task<int> StopAsync()
+    {
+        await _stop.CancelAsync();
+        return await _run.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_run.IsCompleted)
+        {
+            await StopAsync();
+        }
+
+        _stop.Dispose();
+        _configDirectory.Dispose();
+        await Output.DisposeAsync();
+        await Error.DisposeAsync();
+    }
+}
