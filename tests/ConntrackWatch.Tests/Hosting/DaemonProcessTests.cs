@@ -1,0 +1,117 @@
+using ConntrackWatch.Tests.Support;
+
+namespace ConntrackWatch.Tests.Hosting;
+
+/// <summary>The built binary as a real process: signals, exit codes, environment, privileges.</summary>
+[Collection(SerialTests.Name)]
+public sealed class DaemonProcessTests
+{
+    [Theory]
+    [InlineData(DaemonProcess.Sigterm)]
+    [InlineData(DaemonProcess.Sigint)]
+    public async Task StopsCleanlyWithExitCodeZeroOnSignal(int signal)
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 10, max: 100);
+        using var daemon = DaemonProcess.Start([$"--Conntrack:ProcRoot={tree.Root}", "--Conntrack:PollInterval=00:00:00.200"]);
+        await daemon.WaitForErrorTextAsync("Conntrack found");
+
+        daemon.Signal(signal);
+
+        Assert.Equal(0, await daemon.WaitForExitAsync());
+        Assert.Contains("ConntrackWatch stopping", daemon.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExitsWith78OnInvalidConfiguration()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 10, max: 100);
+        using var daemon = DaemonProcess.Start([$"--Conntrack:ProcRoot={tree.Root}", "--Conntrack:HighWaterPercent=120"]);
+
+        Assert.Equal(78, await daemon.WaitForExitAsync());
+        Assert.Contains("Conntrack:HighWaterPercent must be between 1 and 99 (found 120)", daemon.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TakesSettingsFromPrefixedEnvironmentVariables()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 65, max: 100);
+        using var daemon = DaemonProcess.Start([], new Dictionary<string, string>
+        {
+            ["CONNTRACKWATCH_Conntrack__ProcRoot"] = tree.Root,
+            ["CONNTRACKWATCH_Conntrack__DryRun"] = "true",
+            ["CONNTRACKWATCH_Conntrack__PollInterval"] = "00:00:00.200",
+        });
+
+        await daemon.WaitForErrorTextAsync("would raise nf_conntrack_max from 100 to 120");
+
+        Assert.Equal(100, tree.ReadNumber(FakeProcTree.ModernMax));
+        daemon.Signal(DaemonProcess.Sigterm);
+        Assert.Equal(0, await daemon.WaitForExitAsync());
+    }
+
+    [Fact]
+    public async Task CommandLineWinsOverEnvironment()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 65, max: 100);
+        using var daemon = DaemonProcess.Start(
+            [$"--Conntrack:ProcRoot={tree.Root}", "--Conntrack:DryRun=false", "--Conntrack:PollInterval=00:00:00.200"],
+            new Dictionary<string, string> { ["CONNTRACKWATCH_Conntrack__DryRun"] = "true" });
+
+        await daemon.WaitForErrorTextAsync("Raised nf_conntrack_max from 100 to 120");
+
+        Assert.Equal(120, tree.ReadNumber(FakeProcTree.ModernMax));
+    }
+
+    [Fact]
+    public async Task KeepsRunningWhenAnUnprivilegedUserCannotReadTheCount()
+    {
+        Prerequisite.RequireRoot();
+        string setpriv = Prerequisite.RequireExecutable("setpriv");
+        using FakeProcTree tree = FakeProcTree.Modern(count: 65, max: 100);
+        MakeTraversable(tree.Root);
+        File.SetUnixFileMode(tree.PathOf(FakeProcTree.ModernCount), UnixFileMode.UserRead); // root only, like the table
+        Prerequisite.Require(Directory.GetParent(AppContext.BaseDirectory) is not null && IsReadableByOthers(AppContext.BaseDirectory),
+            $"needs the test output {AppContext.BaseDirectory} readable by other users, to run the binary as nobody");
+
+        using var daemon = DaemonProcess.Start(
+            [$"--Conntrack:ProcRoot={tree.Root}", "--Conntrack:PollInterval=00:00:00.100"],
+            new Dictionary<string, string> { ["HOME"] = "/tmp" },
+            wrapper: [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]);
+
+        await daemon.WaitForErrorTextAsync("permission denied");
+        await Task.Delay(1000, TestContext.Current.CancellationToken);
+
+        Assert.False(daemon.HasExited, daemon.Error);
+        Assert.Contains(tree.PathOf(FakeProcTree.ModernCount), daemon.Error, StringComparison.Ordinal);
+        Assert.Contains("Run ConntrackWatch as root", daemon.Error, StringComparison.Ordinal);
+        Assert.Equal(1, CountOccurrences(daemon.Error, "permission denied"));
+        daemon.Signal(DaemonProcess.Sigterm);
+        Assert.Equal(0, await daemon.WaitForExitAsync());
+    }
+
+    private static void MakeTraversable(string directory)
+    {
+        foreach (string path in Directory.EnumerateFileSystemEntries(directory, "*", SearchOption.AllDirectories).Append(directory))
+        {
+            File.SetUnixFileMode(path, Directory.Exists(path)
+                ? UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute
+                : UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        }
+    }
+
+    private static bool IsReadableByOthers(string directory)
+    {
+        for (DirectoryInfo? dir = new(directory); dir is not null; dir = dir.Parent)
+        {
+            if (!dir.UnixFileMode.HasFlag(UnixFileMode.OtherExecute))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int CountOccurrences(string text, string value) =>
+        (text.Length - text.Replace(value, string.Empty, StringComparison.Ordinal).Length) / value.Length;
+}
