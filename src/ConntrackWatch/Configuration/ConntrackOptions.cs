@@ -66,6 +66,11 @@ public sealed class ConntrackOptions : IValidatableObject
     // The new maximum is HighWaterPercent% x RaiseMultiplier of the old one; at 100% or less it would not grow.
     private ValidationResult? RaiseMakesProgress()
     {
+        if (HighWaterPercent is < 1 or > 99)
+        {
+            return null; // reported by its own range check
+        }
+
         double ratio = HighWaterPercent * RaiseMultiplier;
         return ratio > 100.0 ? null : Fail(
             $"{nameof(RaiseMultiplier)} ({RaiseMultiplier}) x {nameof(HighWaterPercent)} ({HighWaterPercent}) is {ratio}% of the old maximum: the new maximum would not exceed the old. Choose {nameof(RaiseMultiplier)} above {100.0 / HighWaterPercent:0.###}.");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace ConntrackWatch.Status;
@@ -7,8 +8,11 @@ namespace ConntrackWatch.Status;
 /// <summary>Renders a <see cref="StatusReport"/> for a person, or as JSON for a program.</summary>
 internal static class StatusFormatter
 {
-    public static string Json(StatusReport report) =>
-        JsonSerializer.Serialize(report, StatusJsonContext.Default.StatusReport);
+    // Paths and sources hold '+' and quotes: no HTML escaping in a terminal or a monitoring pipe.
+    private static readonly StatusJsonContext JsonContext = new(
+        new JsonSerializerOptions(StatusJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+    public static string Json(StatusReport report) => JsonSerializer.Serialize(report, JsonContext.StatusReport);
 
     public static string Text(StatusReport report)
     {
