@@ -6,6 +6,8 @@ namespace ConntrackWatch.Kernel;
 /// <summary>Writes one integer into a sysctl file the way <c>sysctl -w</c> does: open, write the digits, close.</summary>
 internal static class SysctlWriter
 {
+    private const int ReadOnlyFileSystemErrno = 30; // EROFS; .NET puts the errno into IOException.HResult
+
     public static ProcRead WriteInteger(string path, long value)
     {
         Span<byte> text = stackalloc byte[24];
@@ -32,5 +34,5 @@ internal static class SysctlWriter
     }
 
     // EROFS: /proc/sys mounted read-only (containers, ProtectKernelTunables=yes without ReadWritePaths=).
-    private static bool IsReadOnlyFileSystem(Exception e) => e.HResult == 30 || e.Message.Contains("Read-only file system", StringComparison.Ordinal);
+    private static bool IsReadOnlyFileSystem(Exception e) => e.HResult == ReadOnlyFileSystemErrno;
 }

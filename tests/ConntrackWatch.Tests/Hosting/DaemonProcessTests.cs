@@ -89,6 +89,31 @@ public sealed class DaemonProcessTests
         Assert.Equal(0, await daemon.WaitForExitAsync());
     }
 
+    [Fact]
+    public async Task NamesTheRemedyWhenSysctlsAreMountedReadOnly()
+    {
+        // What ProtectKernelTunables=yes without ReadWritePaths=, or a container's read-only /proc/sys, does: EROFS.
+        Prerequisite.RequireRoot();
+        string unshare = Prerequisite.RequireExecutable("unshare");
+        using FakeProcTree tree = FakeProcTree.Modern(count: 65, max: 100);
+        string sys = tree.PathOf("sys");
+
+        using var daemon = DaemonProcess.Start(
+            [$"--Conntrack:ProcRoot={tree.Root}", "--Conntrack:PollInterval=00:00:00.100"],
+            wrapper: [unshare, "--mount", "--propagation", "private", "sh", "-c",
+                "mount --bind \"$0\" \"$0\" && mount -o remount,bind,ro \"$0\" && exec \"$@\"", sys]);
+
+        await daemon.WaitForErrorTextAsync("Cannot write");
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+
+        Assert.Contains("read-only file system", daemon.Error, StringComparison.Ordinal);
+        Assert.Contains("Conntrack:DryRun=true", daemon.Error, StringComparison.Ordinal);
+        Assert.False(daemon.HasExited, daemon.Error);
+        Assert.Equal(100, tree.ReadNumber(FakeProcTree.ModernMax));
+        daemon.Signal(DaemonProcess.Sigterm);
+        Assert.Equal(0, await daemon.WaitForExitAsync());
+    }
+
     private static void MakeTraversable(string directory)
     {
         foreach (string path in Directory.EnumerateFileSystemEntries(directory, "*", SearchOption.AllDirectories).Append(directory))
