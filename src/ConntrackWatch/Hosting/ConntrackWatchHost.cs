@@ -8,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Serilog;
-using Serilog.Events;
 
 namespace ConntrackWatch.Hosting;
 
@@ -36,16 +35,10 @@ internal static class ConntrackWatchHost
             builder.Services.AddHostedService<ConntrackWorker>();
         }
 
-        builder.Services.AddSerilog(logger =>
+        builder.Services.AddSerilog((services, logger) =>
         {
-            logger.MinimumLevel.Information()
-                .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-                .Enrich.FromLogContext()
-                // Standard error only: standard output belongs to `status`, and systemd journals both.
-                .WriteTo.Console(
-                    outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}",
-                    standardErrorFromLevel: LogEventLevel.Verbose,
-                    formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            JournaldOptions journald = services.GetRequiredService<IOptions<JournaldOptions>>().Value;
+            LoggingSetup.Configure(logger, runDaemon && journald.UseJournald(Environment.GetEnvironmentVariable) ? journald : null);
             settings.Logging?.Invoke(logger);
         });
 
@@ -60,9 +53,13 @@ internal static class ConntrackWatchHost
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<ConntrackOptions>()
-            .Configure<IConfiguration>((options, configuration) => ConntrackOptionsBinding.Bind(configuration, options))
+            .Configure<IConfiguration>((options, configuration) => OptionsBinding.Bind(configuration, options))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ConntrackOptions>, ConntrackOptionsValidator>();
+        services.AddOptions<JournaldOptions>()
+            .Configure<IConfiguration>((options, configuration) => OptionsBinding.Bind(configuration, options))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JournaldOptions>, JournaldOptionsValidator>();
         services.AddSingleton<ConntrackSettings>();
         services.AddSingleton<MemoryCeilingCache>();
         services.AddSingleton<PollCycle>();

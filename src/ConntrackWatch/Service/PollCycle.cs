@@ -180,7 +180,7 @@ internal sealed partial class PollCycle(
     {
         if (_dryRun.ShouldReport($"{decision.CurrentMax}->{decision.Target}", options.AlarmRepeatInterval))
         {
-            LogWouldRaise(decision.CurrentMax, decision.Target, decision.Count, decision.HighWaterMark, decision.Ceiling, decision.Reason);
+            LogWouldRaise(decision.CurrentMax, decision.Target, decision.Count, decision.Percent, decision.HighWaterMark, decision.Ceiling, decision.Reason);
         }
 
         _window!.MarkLatestActedOn();
@@ -210,7 +210,7 @@ internal sealed partial class PollCycle(
         }
 
         RaisesTotal++;
-        LogRaised(decision.CurrentMax, decision.Target, decision.Count, decision.HighWaterMark, decision.Ceiling, decision.Reason);
+        LogRaised(decision.CurrentMax, decision.Target, decision.Count, decision.Percent, decision.HighWaterMark, decision.Ceiling, decision.Reason);
         return true;
     }
 
@@ -242,12 +242,12 @@ internal sealed partial class PollCycle(
     private partial void LogCeilingRecovered();
 
     [LoggerMessage(EventId = LogEvents.Raised, Level = LogLevel.Warning,
-        Message = "Raised nf_conntrack_max from {OldMax} to {NewMax}: {Reason}. Count {ConntrackCount}, high-water mark {HighWaterMark}, memory ceiling {MemoryCeiling}")]
-    private partial void LogRaised(long oldMax, long newMax, long conntrackCount, long highWaterMark, long? memoryCeiling, string reason);
+        Message = "Raised nf_conntrack_max from {OldMax} to {NewMax}: {Reason}. Count {ConntrackCount} ({Percent:0.0}% of the old max), high-water mark {HighWaterMark}, memory ceiling {MemoryCeiling}")]
+    private partial void LogRaised(long oldMax, long newMax, long conntrackCount, double percent, long highWaterMark, long? memoryCeiling, string reason);
 
     [LoggerMessage(EventId = LogEvents.DryRunDecision, Level = LogLevel.Warning,
-        Message = "Dry run: would raise nf_conntrack_max from {OldMax} to {NewMax}: {Reason}. Count {ConntrackCount}, high-water mark {HighWaterMark}, memory ceiling {MemoryCeiling}")]
-    private partial void LogWouldRaise(long oldMax, long newMax, long conntrackCount, long highWaterMark, long? memoryCeiling, string reason);
+        Message = "Dry run: would raise nf_conntrack_max from {OldMax} to {NewMax}: {Reason}. Count {ConntrackCount} ({Percent:0.0}% of the max), high-water mark {HighWaterMark}, memory ceiling {MemoryCeiling}")]
+    private partial void LogWouldRaise(long oldMax, long newMax, long conntrackCount, double percent, long highWaterMark, long? memoryCeiling, string reason);
 
     [LoggerMessage(EventId = LogEvents.CeilingAlarm, Level = LogLevel.Error,
         Message = "Memory ceiling reached, not raising: count {ConntrackCount} of max {ConntrackMax} ({Percent:0.0}%) is at or above the high-water mark {HighWaterMark}, and the max is at or above the memory ceiling {MemoryCeiling}. Reduce the connection load, add memory, or raise Conntrack:MemoryCeilingPercent")]

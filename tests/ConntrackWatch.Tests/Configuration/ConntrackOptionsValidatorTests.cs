@@ -1,4 +1,5 @@
 using ConntrackWatch.Configuration;
+using ConntrackWatch.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -24,7 +25,7 @@ public sealed class ConntrackOptionsValidatorTests
         var fromFile = new ConntrackOptions();
         var configuration = new ConfigurationBuilder()
             .AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(shipped))).Build();
-        ConntrackOptionsBinding.Bind(configuration, fromFile);
+        OptionsBinding.Bind(configuration, fromFile);
 
         Assert.Equal(defaults.Describe(), fromFile.Describe());
     }
@@ -32,23 +33,12 @@ public sealed class ConntrackOptionsValidatorTests
     [Fact]
     public void TheCommentedPerHostExampleLoadsAsIs()
     {
-        string example = Path.Combine(RepositoryRoot(), "deploy", "appsettings.example.json");
+        string example = RepositoryFiles.PathOf("deploy/appsettings.example.json");
         var options = new ConntrackOptions();
 
-        ConntrackOptionsBinding.Bind(new ConfigurationBuilder().AddJsonFile(example).Build(), options);
+        OptionsBinding.Bind(new ConfigurationBuilder().AddJsonFile(example).Build(), options);
 
         Assert.True(Validate(options).Succeeded);
-    }
-
-    private static string RepositoryRoot()
-    {
-        DirectoryInfo? dir = new(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ConntrackWatch.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new DirectoryNotFoundException("ConntrackWatch.sln above " + AppContext.BaseDirectory);
     }
 
     [Theory]

@@ -51,6 +51,9 @@ public sealed partial class DaemonProcess : IDisposable
 
         // No diagnostics IPC socket: the tests may run the binary as a user that cannot write to /tmp's owner files.
         start.Environment["DOTNET_EnableDiagnostics"] = "0";
+        // Log to standard error, where the tests read, even when the test runner itself runs under systemd.
+        start.Environment.Remove("JOURNAL_STREAM");
+        start.Environment.Remove("INVOCATION_ID");
         foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;

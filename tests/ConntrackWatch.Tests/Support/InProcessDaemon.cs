@@ -21,6 +21,12 @@ public sealed class InProcessDaemon : IAsyncDisposable
             File.WriteAllText(HostConfigPath, hostConfig);
         }
 
+        // The console unless a test asks for journald: the test runner may itself run under systemd.
+        if (!args.Any(arg => arg.StartsWith("--Journald:Enabled", StringComparison.Ordinal)))
+        {
+            args = [.. args, "--Journald:Enabled=false"];
+        }
+
         var settings = new HostSettings(HostConfigPath, logging => logging.WriteTo.Sink(Sink));
         _run = Task.Run(() => ConntrackWatchApp.RunAsync(args, settings, Output, Error, _stop.Token));
     }

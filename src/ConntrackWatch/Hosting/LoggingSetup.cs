@@ -1,0 +1,39 @@
+using System.Globalization;
+using ConntrackWatch.Configuration;
+using ConntrackWatch.Logging;
+using Serilog;
+using Serilog.Events;
+using Serilog.Sinks.JournaldNative;
+
+namespace ConntrackWatch.Hosting;
+
+/// <summary>Serilog, configured in code (no reflection-based settings reader, so Native AOT stays clean).</summary>
+internal static class LoggingSetup
+{
+    private const string ConsoleTemplate = "{Timestamp:yyyy-MM-dd HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}";
+
+    /// <summary>To journald when <paramref name="journald"/> is given, else to standard error.</summary>
+    public static LoggerConfiguration Configure(LoggerConfiguration logger, JournaldOptions? journald)
+    {
+        logger.MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .Enrich.With<MessageIdEnricher>();
+
+        if (journald is not null)
+        {
+            return logger.WriteTo.Journald(new JournaldSinkOptions
+            {
+                SocketPath = journald.SocketPath,
+                SyslogIdentifier = journald.SyslogIdentifier,
+                FormatProvider = CultureInfo.InvariantCulture,
+            });
+        }
+
+        // Standard error only: standard output belongs to `status --json`.
+        return logger.WriteTo.Console(
+            outputTemplate: ConsoleTemplate,
+            standardErrorFromLevel: LogEventLevel.Verbose,
+            formatProvider: CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,32 @@
+namespace ConntrackWatch.Logging;
+
+/// <summary>
+/// The journal MESSAGE_ID (128 bits, 32 lowercase hex digits) of each audit event, so that
+/// <c>journalctl MESSAGE_ID=...</c> finds every event of a kind and <c>journalctl -x</c> explains it from
+/// deploy/conntrackwatch.catalog. Never change an id once shipped: admins' queries depend on it.
+/// </summary>
+internal static class MessageIds
+{
+    public static IReadOnlyDictionary<int, string> ByEventId { get; } = new Dictionary<int, string>
+    {
+        [LogEvents.Started] = "b56af0b30c624a32a3fb33f7c0550f74",
+        [LogEvents.Stopping] = "3acf2a513aa84ca5b3aaf33adc966ef0",
+        [LogEvents.PollFailed] = "42610bba018c407bb4a26178097c693f",
+        [LogEvents.LayoutDetected] = "6d710cb025854855886ee612b60dcf12",
+        [LogEvents.Unavailable] = "475f0ff3d8874f308849e2336d5406e0",
+        [LogEvents.ReadFault] = "421e3b201a28461c9fbcf0ede8693b85",
+        [LogEvents.ReadRecovered] = "4816249817e74346ba147d353e56c647",
+        [LogEvents.CeilingComputed] = "31bdbbc11127491ead6a33ea17faef7c",
+        [LogEvents.CeilingFault] = "429bcb0c60b34f5e80fabff40f418e08",
+        [LogEvents.CeilingRecovered] = "850f5ea4a1b246cf9a52600e4f788467",
+        [LogEvents.Raised] = "0188042c53234f66b3e7f64c4496bf9b",
+        [LogEvents.DryRunDecision] = "9fcdceb8e9604259b12aac68290b2d46",
+        [LogEvents.CeilingAlarm] = "cfe62642d9834fa6975ab8659bf2e850",
+        [LogEvents.CeilingAlarmCleared] = "b86e02ee69c940f288a0892a7b3af761",
+        [LogEvents.RaiseRefusedNoCeiling] = "df956b8064da4e888d071ee509f701fb",
+        [LogEvents.WriteFailed] = "00ac522872f841a591104125874ac070",
+        [LogEvents.ReadBackMismatch] = "f5b649aa11e646538b2845b84d9b6771",
+        [LogEvents.ConfigurationReloaded] = "62bcb28e6ffb45ffb09e554a21056be4",
+        [LogEvents.ConfigurationRejected] = "f1621655e83a451ebe2983c18b028377",
+    };
+}
