@@ -2,10 +2,12 @@ using ConntrackWatch.Configuration;
 using ConntrackWatch.Decisions;
 using ConntrackWatch.Service;
 using ConntrackWatch.Status;
+using ConntrackWatch.Systemd;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serilog;
 
@@ -31,7 +33,14 @@ internal static class ConntrackWatchHost
         builder.Services.AddConntrackWatchCore();
         if (runDaemon)
         {
-            builder.Services.AddSystemd();
+            // Not AddSystemd(): its lifetime would send READY=1 at host start, before the first poll, and it
+            // detects systemd from the parent process, which ProtectProc=invisible hides. NOTIFY_SOCKET decides.
+            builder.Services.AddHostedService<ReloadSignalService>();
+            builder.Services.AddHostedService(services => new WatchdogService(
+                services.GetRequiredService<ServiceNotifications>(),
+                services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<ILogger<WatchdogService>>(),
+                WatchdogSettings.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId)));
             builder.Services.AddHostedService<ConntrackWorker>();
         }
 
@@ -64,6 +73,8 @@ internal static class ConntrackWatchHost
         services.AddSingleton<MemoryCeilingCache>();
         services.AddSingleton<PollCycle>();
         services.AddSingleton<StatusProbe>();
+        services.TryAddSingleton(_ => SystemdNotifier.FromEnvironment());
+        services.AddSingleton<ServiceNotifications>();
         return services;
     }
 

@@ -9,6 +9,8 @@ internal static class LogEvents
     public const int Started = 1;
     public const int Stopping = 2;
     public const int PollFailed = 3;
+    public const int WatchdogEnabled = 4;
+    public const int WatchdogWithheld = 5;
 
     public const int LayoutDetected = 10;
     public const int Unavailable = 11;
@@ -28,4 +30,5 @@ internal static class LogEvents
 
     public const int ConfigurationReloaded = 30;
     public const int ConfigurationRejected = 31;
+    public const int ReloadRequested = 32;
 }

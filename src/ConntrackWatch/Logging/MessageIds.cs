@@ -12,6 +12,8 @@ internal static class MessageIds
         [LogEvents.Started] = "b56af0b30c624a32a3fb33f7c0550f74",
         [LogEvents.Stopping] = "3acf2a513aa84ca5b3aaf33adc966ef0",
         [LogEvents.PollFailed] = "42610bba018c407bb4a26178097c693f",
+        [LogEvents.WatchdogEnabled] = "5a5dabdc737541e4995de13894aeb0c3",
+        [LogEvents.WatchdogWithheld] = "9a9d36a37ac94d3e9d20ed2f0893c478",
         [LogEvents.LayoutDetected] = "6d710cb025854855886ee612b60dcf12",
         [LogEvents.Unavailable] = "475f0ff3d8874f308849e2336d5406e0",
         [LogEvents.ReadFault] = "421e3b201a28461c9fbcf0ede8693b85",
@@ -28,5 +30,6 @@ internal static class MessageIds
         [LogEvents.ReadBackMismatch] = "f5b649aa11e646538b2845b84d9b6771",
         [LogEvents.ConfigurationReloaded] = "62bcb28e6ffb45ffb09e554a21056be4",
         [LogEvents.ConfigurationRejected] = "f1621655e83a451ebe2983c18b028377",
+        [LogEvents.ReloadRequested] = "4dda49db211d4164a2cedd361de2fdc6",
     };
 }

@@ -1,5 +1,6 @@
 using ConntrackWatch.Logging;
 using ConntrackWatch.Configuration;
+using ConntrackWatch.Systemd;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -9,6 +10,7 @@ namespace ConntrackWatch.Service;
 internal sealed partial class ConntrackWorker(
     PollCycle cycle,
     ConntrackSettings settings,
+    ServiceNotifications notifications,
     TimeProvider time,
     ILogger<ConntrackWorker> logger) : BackgroundService
 {
@@ -22,7 +24,7 @@ internal sealed partial class ConntrackWorker(
         {
             do
             {
-                PollSafely();
+                notifications.PollCompleted(PollSafely());
                 if (settings.Current.PollInterval != interval)
                 {
                     interval = settings.Current.PollInterval;
@@ -39,6 +41,13 @@ internal sealed partial class ConntrackWorker(
         LogStopping(cycle.RaisesTotal);
     }
 
+    /// <summary>STOPPING=1 as soon as the host begins to stop, before the loop winds down.</summary>
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        notifications.Stopping();
+        return base.StopAsync(cancellationToken);
+    }
+
     /// <summary>One poll that cannot end the loop: an unforeseen fault is logged and the next poll tries again.</summary>
     internal PollResult PollSafely()
     {
@@ -51,7 +60,7 @@ internal sealed partial class ConntrackWorker(
 #pragma warning restore CA1031
         {
             LogPollFailed(e);
-            return PollResult.Skipped;
+            return PollResult.Skipped($"unexpected {e.GetType().Name}: {e.Message}");
         }
     }
 

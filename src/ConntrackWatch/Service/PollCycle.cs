@@ -47,7 +47,7 @@ internal sealed partial class PollCycle(
         if (!count.IsOk)
         {
             ReportReadFault(count, options);
-            return PollResult.Skipped;
+            return PollResult.Skipped($"{count.Path}: {count.Detail}");
         }
 
         if (_readFaults.Clear())

@@ -22,6 +22,29 @@ public sealed class DaemonProcessTests
     }
 
     [Fact]
+    public async Task TellsSystemdItIsReadyAliveReloadingAndStopping()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 10, max: 100);
+        using var notify = new NotifySocket();
+        using var daemon = DaemonProcess.Start(
+            [$"--Conntrack:ProcRoot={tree.Root}", "--Conntrack:PollInterval=00:00:00.200"],
+            new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.EnvironmentValue, ["WATCHDOG_USEC"] = "2000000" });
+
+        Assert.StartsWith("READY=1\nSTATUS=count 10 of max 100 (10.0%), ceiling ", notify.Receive(), StringComparison.Ordinal);
+        notify.ReceiveUntil("WATCHDOG=1");
+
+        daemon.Signal(DaemonProcess.Sighup);
+        notify.ReceiveUntil("RELOADING=1\nMONOTONIC_USEC=");
+        notify.ReceiveUntil("READY=1");
+        await daemon.WaitForErrorTextAsync("Reload requested (SIGHUP)");
+        Assert.False(daemon.HasExited);
+
+        daemon.Signal(DaemonProcess.Sigterm);
+        notify.ReceiveUntil("STOPPING=1");
+        Assert.Equal(0, await daemon.WaitForExitAsync());
+    }
+
+    [Fact]
     public async Task ExitsWith78OnInvalidConfiguration()
     {
         using FakeProcTree tree = FakeProcTree.Modern(count: 10, max: 100);

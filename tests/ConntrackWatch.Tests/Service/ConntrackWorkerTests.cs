@@ -1,5 +1,6 @@
 using ConntrackWatch.Logging;
 using ConntrackWatch.Service;
+using ConntrackWatch.Systemd;
 using ConntrackWatch.Tests.Support;
 using Microsoft.Extensions.Logging.Testing;
 
@@ -12,7 +13,7 @@ public sealed class ConntrackWorkerTests
     {
         using var harness = new PollHarness(FakeProcTree.Modern(count: 65, max: 100), ("Conntrack:PollInterval", "00:00:05"));
         var logger = new FakeLogger<ConntrackWorker>();
-        using var worker = new ConntrackWorker(harness.Cycle, harness.Settings, harness.Time, logger);
+        using var worker = new ConntrackWorker(harness.Cycle, harness.Settings, harness.Get<ServiceNotifications>(), harness.Time, logger);
         CancellationToken cancel = TestContext.Current.CancellationToken;
 
         await worker.StartAsync(cancel);
@@ -33,10 +34,25 @@ public sealed class ConntrackWorkerTests
     }
 
     [Fact]
+    public async Task TellsSystemdItIsStoppingWhenStopped()
+    {
+        using var notify = new NotifySocket();
+        using var harness = new PollHarness(FakeProcTree.Modern(count: 1, max: 100), notify.EnvironmentValue);
+        using var worker = new ConntrackWorker(harness.Cycle, harness.Settings, harness.Get<ServiceNotifications>(), harness.Time, new FakeLogger<ConntrackWorker>());
+        CancellationToken cancel = TestContext.Current.CancellationToken;
+        await worker.StartAsync(cancel);
+        Assert.StartsWith("READY=1", notify.Receive(), StringComparison.Ordinal);
+
+        await worker.StopAsync(cancel);
+
+        Assert.Equal("STOPPING=1\nSTATUS=stopping", notify.Receive());
+    }
+
+    [Fact]
     public async Task TakesANewIntervalFromAReload()
     {
         using var harness = new PollHarness(FakeProcTree.Modern(count: 65, max: 100), ("Conntrack:PollInterval", "00:01:00"));
-        using var worker = new ConntrackWorker(harness.Cycle, harness.Settings, harness.Time, new FakeLogger<ConntrackWorker>());
+        using var worker = new ConntrackWorker(harness.Cycle, harness.Settings, harness.Get<ServiceNotifications>(), harness.Time, new FakeLogger<ConntrackWorker>());
         CancellationToken cancel = TestContext.Current.CancellationToken;
         await worker.StartAsync(cancel);
         await Eventually.TrueAsync(() => harness.Tree.ReadNumber(FakeProcTree.ModernMax) == 120, "the first poll raised to 120");

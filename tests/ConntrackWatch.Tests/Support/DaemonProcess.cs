@@ -9,6 +9,7 @@ public sealed partial class DaemonProcess : IDisposable
 {
     public const int Sigterm = 15;
     public const int Sigint = 2;
+    public const int Sighup = 1;
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -54,6 +55,9 @@ public sealed partial class DaemonProcess : IDisposable
         // Log to standard error, where the tests read, even when the test runner itself runs under systemd.
         start.Environment.Remove("JOURNAL_STREAM");
         start.Environment.Remove("INVOCATION_ID");
+        start.Environment.Remove("NOTIFY_SOCKET");
+        start.Environment.Remove("WATCHDOG_USEC");
+        start.Environment.Remove("WATCHDOG_PID");
         foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;

@@ -1,6 +1,7 @@
 using ConntrackWatch.Configuration;
 using ConntrackWatch.Hosting;
 using ConntrackWatch.Service;
+using ConntrackWatch.Systemd;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,12 @@ public sealed class PollHarness : IDisposable
     private readonly ServiceProvider _services;
 
     public PollHarness(FakeProcTree tree, params (string Key, string Value)[] settings)
+        : this(tree, notifySocket: null, settings)
+    {
+    }
+
+    /// <param name="notifySocket">Where sd_notify messages go, as NOTIFY_SOCKET would say; null: nowhere.</param>
+    public PollHarness(FakeProcTree tree, string? notifySocket, params (string Key, string Value)[] settings)
     {
         Tree = tree;
         var values = new Dictionary<string, string?> { ["Conntrack:ProcRoot"] = tree.Root };
@@ -31,6 +38,7 @@ public sealed class PollHarness : IDisposable
             .AddSingleton<IConfiguration>(Configuration)
             .AddSingleton(new ConfigurationFileErrors())
             .AddSingleton<TimeProvider>(Time)
+            .AddSingleton(new SystemdNotifier(notifySocket))
             .AddLogging(logging => logging.AddFakeLogging().SetMinimumLevel(LogLevel.Debug))
             .AddConntrackWatchCore()
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

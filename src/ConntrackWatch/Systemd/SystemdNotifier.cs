@@ -1,0 +1,63 @@
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Hosting.Systemd;
+
+namespace ConntrackWatch.Systemd;
+
+/// <summary>
+/// sd_notify(3): datagrams to the socket systemd names in NOTIFY_SOCKET. Enabled by that variable alone, not by
+/// guessing from the parent process, which ProtectProc=invisible hides. Keeps one socket open.
+/// </summary>
+internal sealed class SystemdNotifier : ISystemdNotifier, IDisposable
+{
+    private readonly UnixDomainSocketEndPoint? _endPoint;
+    private readonly Lock _gate = new();
+    private Socket? _socket;
+
+    public SystemdNotifier(string? notifySocket)
+    {
+        if (!string.IsNullOrEmpty(notifySocket))
+        {
+            // "@name" is an abstract socket: a leading NUL byte in the address.
+            _endPoint = new UnixDomainSocketEndPoint(notifySocket[0] == '@' ? "\0" + notifySocket[1..] : notifySocket);
+        }
+    }
+
+    public static SystemdNotifier FromEnvironment() => new(Environment.GetEnvironmentVariable("NOTIFY_SOCKET"));
+
+    public bool IsEnabled => _endPoint is not null;
+
+    public void Notify(ServiceState state) => Send(state.ToString());
+
+    /// <summary>Sends "KEY=VALUE" lines; false when not under systemd or the send failed (never throws).</summary>
+    public bool Send(string message)
+    {
+        if (_endPoint is null)
+        {
+            return false;
+        }
+
+        lock (_gate)
+        {
+            try
+            {
+                _socket ??= new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+                _socket.SendTo(Encoding.UTF8.GetBytes(message), _endPoint);
+                return true;
+            }
+            catch (SocketException)
+            {
+                // systemd gone or not listening: notifications are advisory, the daemon's work goes on.
+                return false;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _socket?.Dispose();
+        }
+    }
+}

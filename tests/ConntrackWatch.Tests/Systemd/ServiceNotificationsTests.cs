@@ -1,0 +1,91 @@
+using ConntrackWatch.Decisions;
+using ConntrackWatch.Service;
+using ConntrackWatch.Systemd;
+using ConntrackWatch.Tests.Support;
+
+namespace ConntrackWatch.Tests.Systemd;
+
+public sealed class ServiceNotificationsTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SendsReadyWithTheStatusAfterTheFirstPollThenOnlyTheStatus(bool abstractSocket)
+    {
+        using var notify = new NotifySocket(abstractSocket);
+        using var harness = new PollHarness(FakeProcTree.Modern(count: 1234, max: 262144, memTotalKib: 1024 * 1024), notify.EnvironmentValue);
+        var notifications = harness.Get<ServiceNotifications>();
+
+        notifications.PollCompleted(harness.Poll());
+        notifications.PollCompleted(harness.Poll());
+
+        long ceiling = 1024L * 1024 * 1024 * 70 / 100 / (256 + IntPtr.Size);
+        Assert.Equal($"READY=1\nSTATUS=count 1234 of max 262144 (0.5%), ceiling {ceiling}", notify.Receive());
+        Assert.Equal($"STATUS=count 1234 of max 262144 (0.5%), ceiling {ceiling}", notify.Receive());
+    }
+
+    [Fact]
+    public void ShowsTheNewMaxRightAfterARaise()
+    {
+        var decision = new RaiseDecision(DecisionKind.Raise, 65, 100, 60, 120, 5000, false, "r");
+
+        Assert.Equal("count 65 of max 120 (54.2%), ceiling 5000", ServiceNotifications.StatusLine(new PollResult(PollStatus.Completed, decision, Raised: true)));
+        Assert.Equal("count 65 of max 100 (65.0%), ceiling 5000", ServiceNotifications.StatusLine(new PollResult(PollStatus.Completed, decision, Raised: false)));
+    }
+
+    [Fact]
+    public void SaysWhatIsWrongWhenNoCountWasRead()
+    {
+        Assert.StartsWith("waiting for conntrack", ServiceNotifications.StatusLine(PollResult.Unavailable), StringComparison.Ordinal);
+        Assert.Equal("poll skipped: /proc/x: empty", ServiceNotifications.StatusLine(PollResult.Skipped("/proc/x: empty")));
+        Assert.EndsWith("ceiling unknown", ServiceNotifications.StatusLine(
+            new PollResult(PollStatus.Completed, new RaiseDecision(DecisionKind.RefusedNoCeiling, 1, 10, 6, 10, null, false, ""), false)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnnouncesAReloadWithTheMonotonicClockThenReadiness()
+    {
+        using var notify = new NotifySocket();
+        using var harness = new PollHarness(FakeProcTree.Modern(count: 1, max: 100), notify.EnvironmentValue);
+        var notifications = harness.Get<ServiceNotifications>();
+        long before = (long)(System.Diagnostics.Stopwatch.GetTimestamp() * (1_000_000.0 / System.Diagnostics.Stopwatch.Frequency));
+
+        notifications.Reloading();
+        notifications.Reloaded();
+
+        string reloading = notify.Receive();
+        Assert.StartsWith("RELOADING=1\nMONOTONIC_USEC=", reloading, StringComparison.Ordinal);
+        long usec = long.Parse(reloading.Split('=')[^1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(usec, before, before + 10_000_000);
+        Assert.Equal("READY=1", notify.Receive());
+    }
+
+    [Fact]
+    public void DoesNothingOutsideSystemd()
+    {
+        using var notifier = new SystemdNotifier(null);
+
+        Assert.False(notifier.IsEnabled);
+        Assert.False(notifier.Send("READY=1"));
+    }
+
+    [Theory]
+    [InlineData("30000000", null, 30)]
+    [InlineData("30000000", "SELF", 30)]
+    [InlineData("30000000", "1", null)]
+    [InlineData(null, null, null)]
+    [InlineData("0", null, null)]
+    [InlineData("soon", null, null)]
+    public void ReadsTheWatchdogSystemdSetForThisProcess(string? usec, string? pid, int? expectedSeconds)
+    {
+        const int self = 4242;
+        string? Env(string name) => name switch
+        {
+            "WATCHDOG_USEC" => usec,
+            "WATCHDOG_PID" => pid == "SELF" ? self.ToString(System.Globalization.CultureInfo.InvariantCulture) : pid,
+            _ => null,
+        };
+
+        Assert.Equal(expectedSeconds is { } s ? TimeSpan.FromSeconds(s) : null, WatchdogSettings.FromEnvironment(Env, self));
+    }
+}
