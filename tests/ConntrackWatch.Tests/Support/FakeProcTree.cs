@@ -78,8 +78,23 @@ public sealed class FakeProcTree : IDisposable
         string.Create(CultureInfo.InvariantCulture,
             $"nf_conntrack           0      0    {objectSize}   16    1 : tunables    0    0    0 : slabdata      0      0      0\n"));
 
-    public long ReadNumber(string relative) =>
-        long.Parse(File.ReadAllText(PathOf(relative)).Trim(), CultureInfo.InvariantCulture);
+    /// <summary>
+    /// The number in a file of the tree. A running daemon rewrites a file as "echo N >" does (truncate, then
+    /// write), so a read in between sees it empty: read again then, as a real sysctl never shows that state.
+    /// </summary>
+    public long ReadNumber(string relative)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            string text = File.ReadAllText(PathOf(relative)).Trim();
+            if (text.Length > 0 || attempt == 50)
+            {
+                return long.Parse(text, CultureInfo.InvariantCulture);
+            }
+
+            Thread.Sleep(2);
+        }
+    }
 
     public void Dispose() => _directory.Dispose();
 }
