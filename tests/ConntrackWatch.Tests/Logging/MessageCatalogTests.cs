@@ -55,7 +55,7 @@ public sealed partial class MessageCatalogTests
     {
         string journalctl = Prerequisite.RequireExecutable("journalctl");
         using var root = new TempDirectory();
-        string catalogDirectory = root.Combine("usr/lib/systemd/catalog");
+        string catalogDirectory = root.Combine("usr/local/lib/systemd/catalog");
         Directory.CreateDirectory(catalogDirectory);
         File.Copy(CatalogPath, Path.Combine(catalogDirectory, "conntrackwatch.catalog"));
 
