@@ -31,13 +31,25 @@ public sealed class ConntrackOptions : IValidatableObject
 
     public bool DryRun { get; set; }
 
+    /// <summary>Where the kernel's drop counters come from.</summary>
+    public StatsSource StatsSource { get; set; } = StatsSource.Auto;
+
+    /// <summary>Raise early when the trend reaches the high-water mark within this; 00:00:00 turns it off.</summary>
+    public TimeSpan Lookahead { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Resize the hash table with the maximum, to <see cref="EntriesPerBucket"/> entries per bucket.</summary>
+    public bool ResizeBuckets { get; set; } = true;
+
+    public int EntriesPerBucket { get; set; } = 4;
+
     /// <summary>One line with every effective value, for the start-up and reload log.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
         $"PollInterval={PollInterval:c} CountSource={CountSource} ProcRoot={ProcRoot} " +
         $"HighWaterPercent={HighWaterPercent} RaiseMultiplier={RaiseMultiplier} " +
         $"MemoryCeilingPercent={MemoryCeilingPercent} BytesPerEntry={(BytesPerEntry is { } b ? b.ToString(CultureInfo.InvariantCulture) : "auto")} " +
         $"CeilingRefreshInterval={CeilingRefreshInterval:c} WindowLength={WindowLength:c} " +
-        $"AlarmRepeatInterval={AlarmRepeatInterval:c} DryRun={DryRun}");
+        $"AlarmRepeatInterval={AlarmRepeatInterval:c} DryRun={DryRun} StatsSource={StatsSource} Lookahead={Lookahead:c} " +
+        $"ResizeBuckets={ResizeBuckets} EntriesPerBucket={EntriesPerBucket}");
 
     /// <summary>
     /// Every rule names its key, the allowed range and the value found. Results carry no member names, so the
@@ -58,6 +70,9 @@ public sealed class ConntrackOptions : IValidatableObject
             InRange(CeilingRefreshInterval, nameof(CeilingRefreshInterval), TimeSpan.FromSeconds(1), TimeSpan.FromDays(7)),
             InRange(WindowLength, nameof(WindowLength), TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
             InRange(AlarmRepeatInterval, nameof(AlarmRepeatInterval), TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
+            Enum.IsDefined(StatsSource) ? null : Fail($"{nameof(StatsSource)} must be Auto, Netlink or File (found {StatsSource})."),
+            InRange(Lookahead, nameof(Lookahead), TimeSpan.Zero, TimeSpan.FromHours(1)),
+            InRange(EntriesPerBucket, nameof(EntriesPerBucket), 1, 64),
             RaiseMakesProgress(),
         ];
         return results.OfType<ValidationResult>();

@@ -17,6 +17,8 @@ internal static class OptionsBinding
         nameof(ConntrackOptions.MemoryCeilingPercent), nameof(ConntrackOptions.BytesPerEntry),
         nameof(ConntrackOptions.CeilingRefreshInterval), nameof(ConntrackOptions.WindowLength),
         nameof(ConntrackOptions.AlarmRepeatInterval), nameof(ConntrackOptions.DryRun),
+        nameof(ConntrackOptions.StatsSource), nameof(ConntrackOptions.Lookahead),
+        nameof(ConntrackOptions.ResizeBuckets), nameof(ConntrackOptions.EntriesPerBucket),
     ];
 
     public static IReadOnlyList<string> JournaldKeys { get; } =

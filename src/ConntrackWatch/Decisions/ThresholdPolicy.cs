@@ -5,6 +5,8 @@ namespace ConntrackWatch.Decisions;
 /// <summary>
 /// Decides whether to raise nf_conntrack_max. Pure: it sees only the window, the settings and the ceiling.
 /// The defaults are the old script's rule: at 60% of the maximum, raise it to twice that mark (1.2 x max).
+/// Two more kinds of evidence raise at once: the kernel's drop counters grew since the last poll (the table was
+/// full in between), or the trend reaches the mark within the lookahead (a flood is met before it hits).
 /// </summary>
 internal static class ThresholdPolicy
 {
@@ -14,45 +16,84 @@ internal static class ThresholdPolicy
     /// <summary>The smallest count that has reached <paramref name="percent"/>% of <paramref name="max"/>.</summary>
     public static long HighWaterMark(long max, int percent) => ((max * percent) + 99) / 100;
 
-    public static RaiseDecision Decide(SampleWindow window, int highWaterPercent, double raiseMultiplier, long? ceiling)
+    public static RaiseDecision Decide(SampleWindow window, PolicySettings settings, long? ceiling)
     {
         Sample latest = window.Latest;
         long max = latest.Max;
-        long mark = HighWaterMark(max, highWaterPercent);
+        long mark = HighWaterMark(max, settings.HighWaterPercent);
+        Trend trend = Trend.Of(window, mark);
+        long dropped = DroppedSinceLastSample(window);
+        RaiseDecision None() => new(DecisionKind.None, latest.Count, max, mark, max, ceiling, false, string.Empty, RaiseTrigger.None, trend, dropped);
 
         // A maximum of 0 means "no limit" to the kernel: nothing to protect.
-        if (max <= 0 || latest.Count < mark || window.IsLatestActedOn)
+        if (max <= 0 || window.IsLatestActedOn)
         {
-            return new RaiseDecision(DecisionKind.None, latest.Count, max, mark, max, ceiling, false, string.Empty);
+            return None();
         }
 
-        string evidence = string.Create(CultureInfo.InvariantCulture,
-            $"count {latest.Count} reached the high-water mark {mark} ({highWaterPercent}% of {max})");
+        (RaiseTrigger trigger, string evidence) = Evidence(latest, mark, settings, trend, dropped);
+        if (trigger == RaiseTrigger.None)
+        {
+            return None();
+        }
+
+        RaiseDecision Decision(DecisionKind kind, long target, long? limit, bool clamped, string reason) =>
+            new(kind, latest.Count, max, mark, target, limit, clamped, evidence + reason, trigger, trend, dropped);
 
         if (ceiling is not { } memoryCeiling)
         {
-            return new RaiseDecision(DecisionKind.RefusedNoCeiling, latest.Count, max, mark, max, null, false,
-                evidence + "; the memory ceiling is unknown, so no raise is safe");
+            return Decision(DecisionKind.RefusedNoCeiling, max, null, false, "; the memory ceiling is unknown, so no raise is safe");
         }
 
         long limit = Math.Min(memoryCeiling, KernelMaxLimit);
         if (max >= limit)
         {
-            return new RaiseDecision(DecisionKind.RefusedAtCeiling, latest.Count, max, mark, max, limit, false,
-                evidence + string.Create(CultureInfo.InvariantCulture,
-                    $"; the maximum {max} is already at or above the memory ceiling {limit}"));
+            return Decision(DecisionKind.RefusedAtCeiling, max, limit, false,
+                Invariant($"; the maximum {max} is already at or above the memory ceiling {limit}"));
         }
 
         // Rounding must never turn a raise into a no-op: at least one more entry.
-        long target = Math.Max((long)Math.Floor(mark * raiseMultiplier), max + 1);
-        if (target > limit)
+        long target = Math.Max((long)Math.Floor(mark * settings.RaiseMultiplier), max + 1);
+        return target > limit
+            ? Decision(DecisionKind.Raise, limit, limit, true,
+                Invariant($"; {settings.RaiseMultiplier}x the mark is {target}, above the ceiling {limit}, so raising to the ceiling"))
+            : Decision(DecisionKind.Raise, target, limit, false, Invariant($"; raising to {settings.RaiseMultiplier}x the mark"));
+    }
+
+    private static (RaiseTrigger Trigger, string Evidence) Evidence(
+        Sample latest, long mark, PolicySettings settings, Trend trend, long dropped)
+    {
+        if (latest.Count >= mark)
         {
-            return new RaiseDecision(DecisionKind.Raise, latest.Count, max, mark, limit, limit, true,
-                evidence + string.Create(CultureInfo.InvariantCulture,
-                    $"; {raiseMultiplier}x the mark is {target}, above the ceiling {limit}, so raising to the ceiling"));
+            return (RaiseTrigger.HighWaterMark, Invariant(
+                $"count {latest.Count} reached the high-water mark {mark} ({settings.HighWaterPercent}% of {latest.Max})"));
         }
 
-        return new RaiseDecision(DecisionKind.Raise, latest.Count, max, mark, target, limit, false,
-            evidence + string.Create(CultureInfo.InvariantCulture, $"; raising to {raiseMultiplier}x the mark"));
+        // drop and early_drop only grow when the table is full: it was, between the two polls.
+        if (dropped > 0)
+        {
+            return (RaiseTrigger.KernelDrops, Invariant(
+                $"the kernel dropped {dropped} packets or entries since the last poll because the table was full (count now {latest.Count} of {latest.Max})"));
+        }
+
+        if (settings.Lookahead > TimeSpan.Zero && trend.IsGrowing && trend.SecondsToMark <= settings.Lookahead.TotalSeconds)
+        {
+            return (RaiseTrigger.Projection, Invariant(
+                $"count {latest.Count} grows {trend.GrowthPerSecond:0.#} per second and reaches the high-water mark {mark} in {trend.SecondsToMark:0} s, within the lookahead of {settings.Lookahead.TotalSeconds:0} s"));
+        }
+
+        return (RaiseTrigger.None, string.Empty);
     }
+
+    private static long DroppedSinceLastSample(SampleWindow window)
+    {
+        if (window.Count < 2 || window.Latest.TableFullDrops is not { } now || window[window.Count - 2].TableFullDrops is not { } before)
+        {
+            return 0;
+        }
+
+        return Math.Max(0, now - before);
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -71,6 +71,8 @@ internal static class ConntrackWatchHost
         services.AddSingleton<IValidateOptions<JournaldOptions>, JournaldOptionsValidator>();
         services.AddSingleton<ConntrackSettings>();
         services.AddSingleton<MemoryCeilingCache>();
+        services.AddSingleton<RaiseApplier>();
+        services.AddSingleton<CounterWatch>();
         services.AddSingleton<PollCycle>();
         services.AddSingleton<StatusProbe>();
         services.TryAddSingleton(_ => SystemdNotifier.FromEnvironment());

@@ -5,4 +5,5 @@ namespace ConntrackWatch.Kernel;
 /// <param name="MaxPath">The writable maximum, e.g. /proc/sys/net/netfilter/nf_conntrack_max.</param>
 /// <param name="CountFilePath">The kernel's own count, when this kernel has one.</param>
 /// <param name="TablePath">The table with one entry per line, when this kernel has one.</param>
-internal sealed record ConntrackLayout(string Name, string MaxPath, string? CountFilePath, string? TablePath);
+/// <param name="BucketsPath">The hash table size, nf_conntrack_buckets, when this kernel exposes it.</param>
+internal sealed record ConntrackLayout(string Name, string MaxPath, string? CountFilePath, string? TablePath, string? BucketsPath = null);

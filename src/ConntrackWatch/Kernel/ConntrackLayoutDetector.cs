@@ -18,6 +18,11 @@ internal static class ConntrackLayoutDetector
         "sys/net/ipv4/netfilter/ip_conntrack_count",
     ];
 
+    public static readonly string[] BucketsCandidates =
+    [
+        "sys/net/netfilter/nf_conntrack_buckets",
+    ];
+
     public static readonly string[] TableCandidates =
     [
         "net/nf_conntrack",
@@ -37,7 +42,8 @@ internal static class ConntrackLayoutDetector
             name!,
             max,
             FirstExisting(procRoot, CountFileCandidates, out _),
-            FirstExisting(procRoot, TableCandidates, out _));
+            FirstExisting(procRoot, TableCandidates, out _),
+            FirstExisting(procRoot, BucketsCandidates, out _));
     }
 
     /// <summary>Why nothing was found, for the "waiting for conntrack" log line.</summary>

@@ -10,6 +10,11 @@ internal sealed class ConntrackReader
 
     public ProcRead ReadMax(ConntrackLayout layout) => _files.ReadInteger(layout.MaxPath);
 
+    /// <summary>nf_conntrack_buckets, or Missing on kernels that do not expose it.</summary>
+    public ProcRead ReadBuckets(ConntrackLayout layout) => layout.BucketsPath is { } path
+        ? _files.ReadInteger(path)
+        : ProcRead.Fault(ReadStatus.Missing, layout.MaxPath, "this kernel has no nf_conntrack_buckets sysctl");
+
     public ProcRead ReadCount(ConntrackLayout layout, CountSource source) => source switch
     {
         CountSource.CountFile => layout.CountFilePath is { } file

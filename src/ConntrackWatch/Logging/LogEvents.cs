@@ -19,6 +19,8 @@ internal static class LogEvents
     public const int CeilingComputed = 14;
     public const int CeilingFault = 15;
     public const int CeilingRecovered = 16;
+    public const int KernelDrops = 17;
+    public const int CountersUnavailable = 18;
 
     public const int Raised = 20;
     public const int DryRunDecision = 21;
@@ -27,6 +29,8 @@ internal static class LogEvents
     public const int RaiseRefusedNoCeiling = 24;
     public const int WriteFailed = 25;
     public const int ReadBackMismatch = 26;
+    public const int BucketsResized = 27;
+    public const int BucketsNotResized = 28;
 
     public const int ConfigurationReloaded = 30;
     public const int ConfigurationRejected = 31;

@@ -13,16 +13,16 @@ namespace ConntrackWatch.Service;
 internal sealed partial class PollCycle(
     ConntrackSettings settings,
     MemoryCeilingCache ceilings,
+    RaiseApplier applier,
+    CounterWatch counters,
     TimeProvider time,
     ILogger<PollCycle> logger)
 {
     private readonly ConntrackReader _reader = new();
     private readonly RepeatLimiter _readFaults = new(time);
     private readonly RepeatLimiter _ceilingFaults = new(time);
-    private readonly RepeatLimiter _alarm = new(time);
-    private readonly RepeatLimiter _writeFaults = new(time);
-    private readonly RepeatLimiter _dryRun = new(time);
     private SampleWindow? _window;
+    private PollSnapshot? _latest;
     private ConntrackLayout? _layout;
     private string? _layoutRoot;
     private bool _waiting;
@@ -32,7 +32,10 @@ internal sealed partial class PollCycle(
     public SampleWindow? Window => _window;
 
     /// <summary>Raises written (and read back) since start.</summary>
-    public long RaisesTotal { get; private set; }
+    public long RaisesTotal => applier.RaisesTotal;
+
+    /// <summary>The figures of the last completed poll; null before the first.</summary>
+    public PollSnapshot? Latest => Volatile.Read(ref _latest);
 
     public PollResult PollOnce()
     {
@@ -55,11 +58,17 @@ internal sealed partial class PollCycle(
             LogReadRecovered(count.Value, max.Value);
         }
 
+        ConntrackCounters? kernelCounters = counters.Observe(options, count.Value, max.Value);
         SampleWindow window = WindowFor(options);
-        window.Add(new Sample(time.GetTimestamp(), count.Value, max.Value));
+        double seconds = time.GetTimestamp() / (double)time.TimestampFrequency;
+        window.Add(new Sample(seconds, count.Value, max.Value, kernelCounters?.TableFull));
         long? ceiling = CurrentCeiling(options);
-        RaiseDecision decision = ThresholdPolicy.Decide(window, options.HighWaterPercent, options.RaiseMultiplier, ceiling);
-        bool raised = Apply(decision, layout, options);
+        RaiseDecision decision = ThresholdPolicy.Decide(window, PolicySettings.From(options), ceiling);
+        bool raised = applier.Apply(decision, layout, _reader, window, options);
+        ProcRead buckets = _reader.ReadBuckets(layout);
+        Volatile.Write(ref _latest, new PollSnapshot(
+            time.GetUtcNow(), count.Value, raised ? decision.Target : max.Value, decision.HighWaterMark, ceiling,
+            buckets.IsOk ? buckets.Value : null, kernelCounters, applier.RaisesTotal, decision.Trend));
         return new PollResult(PollStatus.Completed, decision, raised);
     }
 
@@ -144,76 +153,6 @@ internal sealed partial class PollCycle(
         return read.Ceiling?.Entries;
     }
 
-    private bool Apply(RaiseDecision decision, ConntrackLayout layout, ConntrackOptions options)
-    {
-        if (decision.Kind is DecisionKind.None or DecisionKind.Raise && _alarm.Clear())
-        {
-            LogAlarmCleared(decision.Count, decision.CurrentMax, decision.Ceiling);
-        }
-
-        switch (decision.Kind)
-        {
-            case DecisionKind.RefusedAtCeiling:
-                if (_alarm.ShouldReport("ceiling", options.AlarmRepeatInterval))
-                {
-                    LogCeilingAlarm(decision.Ceiling, decision.Count, decision.CurrentMax, decision.Percent, decision.HighWaterMark);
-                }
-
-                return false;
-            case DecisionKind.RefusedNoCeiling:
-                if (_alarm.ShouldReport("unknown", options.AlarmRepeatInterval))
-                {
-                    LogRefusedNoCeiling(decision.Count, decision.CurrentMax, decision.HighWaterMark, decision.Reason);
-                }
-
-                return false;
-            case DecisionKind.Raise:
-                return options.DryRun ? ReportDryRun(decision, options) : Raise(decision, layout, options);
-            default:
-                _writeFaults.Clear();
-                _dryRun.Clear();
-                return false;
-        }
-    }
-
-    private bool ReportDryRun(RaiseDecision decision, ConntrackOptions options)
-    {
-        if (_dryRun.ShouldReport($"{decision.CurrentMax}->{decision.Target}", options.AlarmRepeatInterval))
-        {
-            LogWouldRaise(decision.CurrentMax, decision.Target, decision.Count, decision.Percent, decision.HighWaterMark, decision.Ceiling, decision.Reason);
-        }
-
-        _window!.MarkLatestActedOn();
-        return false;
-    }
-
-    private bool Raise(RaiseDecision decision, ConntrackLayout layout, ConntrackOptions options)
-    {
-        ProcRead written = SysctlWriter.WriteInteger(layout.MaxPath, decision.Target);
-        if (!written.IsOk)
-        {
-            if (_writeFaults.ShouldReport($"{written.Status}|{written.Detail}", options.AlarmRepeatInterval))
-            {
-                LogWriteFailed(written.Path, decision.CurrentMax, decision.Target, written.Detail, Remedy.ForWrite(written));
-            }
-
-            return false;
-        }
-
-        _writeFaults.Clear();
-        _window!.MarkLatestActedOn();
-        ProcRead readBack = _reader.ReadMax(layout);
-        if (!readBack.IsOk || readBack.Value != decision.Target)
-        {
-            LogReadBackMismatch(layout.MaxPath, decision.Target, readBack.IsOk ? readBack.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) : readBack.Detail);
-            return false;
-        }
-
-        RaisesTotal++;
-        LogRaised(decision.CurrentMax, decision.Target, decision.Count, decision.Percent, decision.HighWaterMark, decision.Ceiling, decision.Reason);
-        return true;
-    }
-
     [LoggerMessage(EventId = LogEvents.LayoutDetected, Level = LogLevel.Information,
         Message = "Conntrack found: layout {ConntrackLayout}, maximum in {MaxPath}, count source {CountSource} reading {CountPath}")]
     private partial void LogLayoutDetected(string conntrackLayout, string maxPath, CountSource countSource, string countPath);
@@ -241,31 +180,4 @@ internal sealed partial class PollCycle(
     [LoggerMessage(EventId = LogEvents.CeilingRecovered, Level = LogLevel.Information, Message = "Memory ceiling readable again")]
     private partial void LogCeilingRecovered();
 
-    [LoggerMessage(EventId = LogEvents.Raised, Level = LogLevel.Warning,
-        Message = "Raised nf_conntrack_max from {OldMax} to {NewMax}: {Reason}. Count {ConntrackCount} ({Percent:0.0}% of the old max), high-water mark {HighWaterMark}, memory ceiling {MemoryCeiling}")]
-    private partial void LogRaised(long oldMax, long newMax, long conntrackCount, double percent, long highWaterMark, long? memoryCeiling, string reason);
-
-    [LoggerMessage(EventId = LogEvents.DryRunDecision, Level = LogLevel.Warning,
-        Message = "Dry run: would raise nf_conntrack_max from {OldMax} to {NewMax}: {Reason}. Count {ConntrackCount} ({Percent:0.0}% of the max), high-water mark {HighWaterMark}, memory ceiling {MemoryCeiling}")]
-    private partial void LogWouldRaise(long oldMax, long newMax, long conntrackCount, double percent, long highWaterMark, long? memoryCeiling, string reason);
-
-    [LoggerMessage(EventId = LogEvents.CeilingAlarm, Level = LogLevel.Error,
-        Message = "Memory ceiling reached, not raising: count {ConntrackCount} of max {ConntrackMax} ({Percent:0.0}%) is at or above the high-water mark {HighWaterMark}, and the max is at or above the memory ceiling {MemoryCeiling}. Reduce the connection load, add memory, or raise Conntrack:MemoryCeilingPercent")]
-    private partial void LogCeilingAlarm(long? memoryCeiling, long conntrackCount, long conntrackMax, double percent, long highWaterMark);
-
-    [LoggerMessage(EventId = LogEvents.CeilingAlarmCleared, Level = LogLevel.Information,
-        Message = "Memory ceiling alarm cleared: count {ConntrackCount} of max {ConntrackMax}, memory ceiling {MemoryCeiling}")]
-    private partial void LogAlarmCleared(long conntrackCount, long conntrackMax, long? memoryCeiling);
-
-    [LoggerMessage(EventId = LogEvents.RaiseRefusedNoCeiling, Level = LogLevel.Error,
-        Message = "Not raising nf_conntrack_max: count {ConntrackCount} of max {ConntrackMax} reached the high-water mark {HighWaterMark}, but {Reason}")]
-    private partial void LogRefusedNoCeiling(long conntrackCount, long conntrackMax, long highWaterMark, string reason);
-
-    [LoggerMessage(EventId = LogEvents.WriteFailed, Level = LogLevel.Error,
-        Message = "Cannot write {Path} to raise the maximum from {OldMax} to {NewMax}: {Problem}. {Remedy} Still monitoring")]
-    private partial void LogWriteFailed(string path, long oldMax, long newMax, string? problem, string remedy);
-
-    [LoggerMessage(EventId = LogEvents.ReadBackMismatch, Level = LogLevel.Error,
-        Message = "Wrote {NewMax} to {Path} but reading it back gave {ReadBack}; another process may be managing nf_conntrack_max")]
-    private partial void LogReadBackMismatch(string path, long newMax, string? readBack);
 }

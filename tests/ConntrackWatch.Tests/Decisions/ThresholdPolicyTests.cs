@@ -5,12 +5,13 @@ namespace ConntrackWatch.Tests.Decisions;
 public sealed class ThresholdPolicyTests
 {
     private const long AmpleCeiling = 10_000_000;
+    private static readonly PolicySettings Defaults = new(60, 2.0, TimeSpan.FromMinutes(1));
 
     private static RaiseDecision Decide(long count, long max, long? ceiling = AmpleCeiling, int percent = 60, double multiplier = 2.0)
     {
         var window = new SampleWindow(4);
         window.Add(new Sample(0, count, max));
-        return ThresholdPolicy.Decide(window, percent, multiplier, ceiling);
+        return ThresholdPolicy.Decide(window, new PolicySettings(percent, multiplier, TimeSpan.FromMinutes(1)), ceiling);
     }
 
     [Fact]
@@ -114,12 +115,99 @@ public sealed class ThresholdPolicyTests
     {
         var window = new SampleWindow(4);
         window.Add(new Sample(0, 70, 100));
-        Assert.Equal(DecisionKind.Raise, ThresholdPolicy.Decide(window, 60, 2.0, AmpleCeiling).Kind);
+        Assert.Equal(DecisionKind.Raise, ThresholdPolicy.Decide(window, Defaults, AmpleCeiling).Kind);
 
         window.MarkLatestActedOn();
 
-        Assert.Equal(DecisionKind.None, ThresholdPolicy.Decide(window, 60, 2.0, AmpleCeiling).Kind);
+        Assert.Equal(DecisionKind.None, ThresholdPolicy.Decide(window, Defaults, AmpleCeiling).Kind);
         window.Add(new Sample(1, 75, 100));
-        Assert.Equal(DecisionKind.Raise, ThresholdPolicy.Decide(window, 60, 2.0, AmpleCeiling).Kind);
+        Assert.Equal(DecisionKind.Raise, ThresholdPolicy.Decide(window, Defaults, AmpleCeiling).Kind);
+    }
+
+    [Fact]
+    public void RaisesAtOnceWhenTheKernelDroppedPacketsSinceTheLastPoll()
+    {
+        var window = new SampleWindow(4);
+        window.Add(new Sample(0, 40, 100, TableFullDrops: 7));
+        window.Add(new Sample(5, 41, 100, TableFullDrops: 19));
+
+        RaiseDecision decision = ThresholdPolicy.Decide(window, Defaults, AmpleCeiling);
+
+        Assert.Equal(DecisionKind.Raise, decision.Kind);
+        Assert.Equal(RaiseTrigger.KernelDrops, decision.Trigger);
+        Assert.Equal(12, decision.DroppedSinceLastPoll);
+        Assert.Equal(120, decision.Target);
+        Assert.Contains("dropped 12 packets", decision.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void IgnoresDropCountersThatDidNotGrowOrAreUnknown()
+    {
+        var window = new SampleWindow(4);
+        window.Add(new Sample(0, 40, 100, TableFullDrops: 7));
+        window.Add(new Sample(5, 40, 100, TableFullDrops: 7));
+        Assert.Equal(DecisionKind.None, ThresholdPolicy.Decide(window, Defaults, AmpleCeiling).Kind);
+
+        window.Add(new Sample(10, 40, 100, TableFullDrops: null));
+        Assert.Equal(DecisionKind.None, ThresholdPolicy.Decide(window, Defaults, AmpleCeiling).Kind);
+    }
+
+    [Fact]
+    public void RaisesEarlyWhenTheTrendReachesTheMarkWithinTheLookahead()
+    {
+        // 10 entries/s from 1000 of 10000: the mark 6000 is 500 s away; then 100/s makes it 50 s.
+        var slow = new SampleWindow(10);
+        var fast = new SampleWindow(10);
+        for (int i = 0; i < 4; i++)
+        {
+            slow.Add(new Sample(i * 5, 1000 + (i * 50), 10_000));
+            fast.Add(new Sample(i * 5, 1000 + (i * 500), 10_000));
+        }
+
+        RaiseDecision calm = ThresholdPolicy.Decide(slow, Defaults, AmpleCeiling);
+        RaiseDecision early = ThresholdPolicy.Decide(fast, Defaults, AmpleCeiling);
+
+        Assert.Equal(DecisionKind.None, calm.Kind);
+        Assert.Equal(10, calm.Trend.GrowthPerSecond, precision: 6);
+        Assert.Equal(DecisionKind.Raise, early.Kind);
+        Assert.Equal(RaiseTrigger.Projection, early.Trigger);
+        Assert.Equal(100, early.Trend.GrowthPerSecond, precision: 6);
+        Assert.Equal(35, early.Trend.SecondsToMark!.Value, precision: 6);
+        Assert.Equal(12_000, early.Target);
+        Assert.Contains("reaches the high-water mark 6000 in 35 s", early.Reason, StringComparison.Ordinal);
+        Assert.Equal(DecisionKind.None, ThresholdPolicy.Decide(fast, Defaults with { Lookahead = TimeSpan.Zero }, AmpleCeiling).Kind);
+    }
+
+    [Fact]
+    public void TrendsOnlyOverSamplesTakenUnderTheCurrentMax()
+    {
+        var window = new SampleWindow(10);
+        window.Add(new Sample(0, 1000, 10_000));
+        window.Add(new Sample(5, 3500, 10_000));
+        window.Add(new Sample(10, 6000, 10_000));
+        window.Add(new Sample(15, 6000, 12_000)); // raised: the steep climb above is old evidence
+        window.Add(new Sample(20, 6010, 12_000));
+
+        RaiseDecision decision = ThresholdPolicy.Decide(window, Defaults, AmpleCeiling);
+
+        Assert.Equal(2, decision.Trend.Samples);
+        Assert.False(decision.Trend.IsGrowing);
+        Assert.Equal(DecisionKind.None, decision.Kind);
+    }
+
+    [Fact]
+    public void ProjectsWhenTheTableWouldBeFull()
+    {
+        var window = new SampleWindow(10);
+        for (int i = 0; i < 5; i++)
+        {
+            window.Add(new Sample(i, 100 + (i * 10), 1000));
+        }
+
+        Trend trend = Trend.Of(window, ThresholdPolicy.HighWaterMark(1000, 60));
+
+        Assert.True(trend.IsGrowing);
+        Assert.Equal(86, trend.SecondsToFull!.Value, precision: 6);
+        Assert.Equal(46, trend.SecondsToMark!.Value, precision: 6);
     }
 }

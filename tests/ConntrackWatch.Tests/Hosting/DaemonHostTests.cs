@@ -111,7 +111,8 @@ public sealed class DaemonHostTests
     public async Task RejectsABrokenPerHostFileOnReloadAndKeepsTheValuesInForce()
     {
         using FakeProcTree tree = FakeProcTree.Modern(count: 10, max: 100);
-        await using var daemon = InProcessDaemon.Start(tree, """{ "Conntrack": { "HighWaterPercent": 70 } }""");
+        // No lookahead: the jump of the count below would otherwise raise early, before the mark.
+        await using var daemon = InProcessDaemon.Start(tree, """{ "Conntrack": { "HighWaterPercent": 70, "Lookahead": "00:00:00" } }""");
         await daemon.Sink.WaitForEventAsync(LogEvents.Started);
 
         await File.WriteAllTextAsync(daemon.HostConfigPath, """{ "Conntrack": { "HighWaterPercent": 7""", TestContext.Current.CancellationToken);

@@ -31,8 +31,27 @@ public sealed class FakeProcTree : IDisposable
         new FakeProcTree()
             .Write(ModernCount, $"{count}\n")
             .Write(ModernMax, $"{max}\n")
+            .Write(ModernBuckets, $"{Math.Max(1, max / 4)}\n")
             .WithMemInfo(memTotalKib)
-            .WithSlabInfo(256);
+            .WithSlabInfo(256)
+            .WithStat(entries: count);
+
+    public const string ModernBuckets = "sys/net/netfilter/nf_conntrack_buckets";
+    public const string Stat = "net/stat/nf_conntrack";
+
+    /// <summary>
+    /// /proc/net/stat/nf_conntrack as a 6.x kernel writes it for two CPUs; the counters given are split between
+    /// them, so a reader must sum the CPUs.
+    /// </summary>
+    public FakeProcTree WithStat(long entries = 0, long drop = 0, long earlyDrop = 0, long insertFailed = 0, long chainTooLong = 0)
+    {
+        string Line(long d, long e, long f, long c) => string.Create(CultureInfo.InvariantCulture,
+            $"{entries:x8}  00000000 00000000 00000000 00000000 00000000 00000000 {c:x8} 00000000 {f:x8} {d:x8} {e:x8} 00000000  00000000 00000000 00000000 00000000\n");
+        return Write(Stat,
+            "entries  clashres found new invalid ignore delete chainlength insert insert_failed drop early_drop icmp_error  expect_new expect_create expect_delete search_restart\n" +
+            Line(drop / 2, earlyDrop / 2, insertFailed / 2, chainTooLong / 2) +
+            Line(drop - (drop / 2), earlyDrop - (earlyDrop / 2), insertFailed - (insertFailed / 2), chainTooLong - (chainTooLong / 2)));
+    }
 
     /// <summary>A 2.6.x-era kernel: ip_conntrack files only, the count only as table lines.</summary>
     public static FakeProcTree Legacy(int entries, long max, long memTotalKib = 16L * 1024 * 1024) =>

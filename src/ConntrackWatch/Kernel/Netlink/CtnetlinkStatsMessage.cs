@@ -1,0 +1,133 @@
+using System.Buffers.Binary;
+
+namespace ConntrackWatch.Kernel.Netlink;
+
+/// <summary>
+/// The ctnetlink request `conntrack -S` makes, IPCTNL_MSG_CT_GET_STATS_CPU, and the parsing of its answer: one
+/// message per CPU, each an nfgenmsg (res_id = the CPU) followed by CTA_STATS_* attributes holding big-endian
+/// 32-bit counters. Pure functions over spans.
+/// </summary>
+internal static class CtnetlinkStatsMessage
+{
+    public const int NetlinkNetfilter = 12;        // NETLINK_NETFILTER
+
+    private const ushort SubsystemCtnetlink = 1;    // NFNL_SUBSYS_CTNETLINK
+    private const ushort GetStatsCpu = 4;           // IPCTNL_MSG_CT_GET_STATS_CPU
+    private const ushort RequestDump = 0x1 | 0x300; // NLM_F_REQUEST | NLM_F_DUMP
+    private const ushort MessageError = 2;          // NLMSG_ERROR
+    private const ushort MessageDone = 3;           // NLMSG_DONE
+    private const int HeaderLength = 16;            // struct nlmsghdr
+    private const int NfgenLength = 4;              // struct nfgenmsg
+
+    // enum ctattr_stats_cpu
+    private const ushort StatsInsertFailed = 9;
+    private const ushort StatsDrop = 10;
+    private const ushort StatsEarlyDrop = 11;
+    private const ushort StatsChainTooLong = 15;
+
+    public const int RequestLength = HeaderLength + NfgenLength;
+
+    public static ushort MessageType => (SubsystemCtnetlink << 8) | GetStatsCpu;
+
+    /// <summary>Writes the dump request into <paramref name="buffer"/> (at least <see cref="RequestLength"/> bytes).</summary>
+    public static void WriteRequest(Span<byte> buffer, uint sequence)
+    {
+        buffer = buffer[..RequestLength];
+        buffer.Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer, RequestLength);          // nlmsg_len (host order)
+        BinaryPrimitives.WriteUInt16LittleEndian(buffer[4..], MessageType);       // nlmsg_type
+        BinaryPrimitives.WriteUInt16LittleEndian(buffer[6..], RequestDump);       // nlmsg_flags
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer[8..], sequence);          // nlmsg_seq; nlmsg_pid 0
+        // nfgenmsg: family AF_UNSPEC, version NFNETLINK_V0, res_id 0.
+    }
+
+    /// <summary>
+    /// Adds the counters of every CPU message in one datagram to <paramref name="sum"/>. Returns Done at NLMSG_DONE,
+    /// Error (with the kernel's errno) at NLMSG_ERROR, More when the dump continues in the next datagram.
+    /// </summary>
+    public static ParseOutcome Parse(ReadOnlySpan<byte> datagram, ref Accumulator sum, out int errno)
+    {
+        errno = 0;
+        while (datagram.Length >= HeaderLength)
+        {
+            int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(datagram);
+            ushort type = BinaryPrimitives.ReadUInt16LittleEndian(datagram[4..]);
+            if (length < HeaderLength || length > datagram.Length)
+            {
+                errno = -1;
+                return ParseOutcome.Malformed;
+            }
+
+            ReadOnlySpan<byte> payload = datagram[HeaderLength..length];
+            switch (type)
+            {
+                case MessageDone:
+                    return ParseOutcome.Done;
+                case MessageError:
+                    errno = payload.Length >= 4 ? -BinaryPrimitives.ReadInt32LittleEndian(payload) : -1;
+                    return errno == 0 ? ParseOutcome.Done : ParseOutcome.Error;
+                default:
+                    if (type == MessageType && payload.Length >= NfgenLength)
+                    {
+                        AddAttributes(payload[NfgenLength..], ref sum);
+                    }
+
+                    break;
+            }
+
+            datagram = datagram[Math.Min(Align(length), datagram.Length)..];
+        }
+
+        return ParseOutcome.More;
+    }
+
+    private static void AddAttributes(ReadOnlySpan<byte> attributes, ref Accumulator sum)
+    {
+        sum.Cpus++;
+        while (attributes.Length >= 4)
+        {
+            int length = BinaryPrimitives.ReadUInt16LittleEndian(attributes);
+            ushort type = (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(attributes[2..]) & 0x3fff); // drop NLA_F_* flags
+            if (length < 4 || length > attributes.Length)
+            {
+                return;
+            }
+
+            if (length >= 8)
+            {
+                long value = BinaryPrimitives.ReadUInt32BigEndian(attributes[4..]);
+                switch (type)
+                {
+                    case StatsDrop: sum.Drop += value; break;
+                    case StatsEarlyDrop: sum.EarlyDrop += value; break;
+                    case StatsInsertFailed: sum.InsertFailed += value; break;
+                    case StatsChainTooLong: sum.ChainTooLong = (sum.ChainTooLong ?? 0) + value; break;
+                }
+            }
+
+            attributes = attributes[Math.Min(Align(length), attributes.Length)..];
+        }
+    }
+
+    private static int Align(int length) => (length + 3) & ~3;
+
+    internal enum ParseOutcome
+    {
+        More,
+        Done,
+        Error,
+        Malformed,
+    }
+
+    /// <summary>Running sums over the CPUs of one dump.</summary>
+    internal struct Accumulator
+    {
+        public long Drop;
+        public long EarlyDrop;
+        public long InsertFailed;
+        public long? ChainTooLong;
+        public int Cpus;
+
+        public readonly ConntrackCounters ToCounters() => new(Drop, EarlyDrop, InsertFailed, ChainTooLong);
+    }
+}

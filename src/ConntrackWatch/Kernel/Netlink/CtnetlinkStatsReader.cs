@@ -1,0 +1,72 @@
+namespace ConntrackWatch.Kernel.Netlink;
+
+/// <summary>
+/// Reads the per-CPU conntrack counters over ctnetlink, as `conntrack -S` does: it works whether or not the kernel
+/// has CONFIG_NF_CONNTRACK_PROCFS. Keeps its socket and buffers between polls. Not thread-safe.
+/// </summary>
+internal sealed class CtnetlinkStatsReader : IDisposable
+{
+    public const string SourceName = "ctnetlink";
+
+    private const int Eperm = 1;
+    private const int Eacces = 13;
+    private static readonly TimeSpan ReceiveTimeout = TimeSpan.FromSeconds(1);
+
+    private readonly byte[] _request = new byte[CtnetlinkStatsMessage.RequestLength];
+    private readonly byte[] _buffer = new byte[64 * 1024];
+    private NetlinkSocket? _socket;
+    private uint _sequence;
+
+    public CountersRead Read()
+    {
+        if (_socket is null)
+        {
+            _socket = NetlinkSocket.Open(CtnetlinkStatsMessage.NetlinkNetfilter, ReceiveTimeout, out int openErrno);
+            if (_socket is null)
+            {
+                return Fault(openErrno, "cannot open a NETLINK_NETFILTER socket");
+            }
+        }
+
+        CtnetlinkStatsMessage.WriteRequest(_request, ++_sequence);
+        if (!_socket.Send(_request, out int sendErrno))
+        {
+            return Reset(Fault(sendErrno, "cannot send the request"));
+        }
+
+        var sum = new CtnetlinkStatsMessage.Accumulator();
+        while (true)
+        {
+            int received = _socket.Receive(_buffer, out int receiveErrno);
+            if (received < 0)
+            {
+                return Reset(Fault(receiveErrno, "no answer from the kernel"));
+            }
+
+            switch (CtnetlinkStatsMessage.Parse(_buffer.AsSpan(0, received), ref sum, out int errno))
+            {
+                case CtnetlinkStatsMessage.ParseOutcome.Done:
+                    return CountersRead.Ok(sum.ToCounters(), SourceName);
+                case CtnetlinkStatsMessage.ParseOutcome.Error:
+                    return Reset(Fault(errno, "the kernel refused IPCTNL_MSG_CT_GET_STATS_CPU"));
+                case CtnetlinkStatsMessage.ParseOutcome.Malformed:
+                    return Reset(CountersRead.Fault(ReadStatus.Malformed, SourceName, "the kernel's answer did not parse as netlink messages"));
+            }
+        }
+    }
+
+    public void Dispose() => _socket?.Dispose();
+
+    // After a failure the socket may hold the rest of a stale dump: start the next poll on a fresh one.
+    private CountersRead Reset(CountersRead fault)
+    {
+        _socket?.Dispose();
+        _socket = null;
+        return fault;
+    }
+
+    private static CountersRead Fault(int errno, string what) => CountersRead.Fault(
+        errno is Eperm or Eacces ? ReadStatus.Denied : ReadStatus.Failed,
+        SourceName,
+        $"{what}: {NetlinkSocket.Describe(errno)}{(errno is Eperm or Eacces ? "; reading conntrack counters over netlink needs CAP_NET_ADMIN" : string.Empty)}");
+}

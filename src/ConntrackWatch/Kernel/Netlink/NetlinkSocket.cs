@@ -1,0 +1,83 @@
+using System.Runtime.InteropServices;
+
+namespace ConntrackWatch.Kernel.Netlink;
+
+/// <summary>
+/// A netlink socket through libc: .NET's Socket does not take AF_NETLINK. Messages go to the kernel (port 0),
+/// which is where an unbound, unconnected netlink socket sends. Receives time out so a poll never hangs.
+/// </summary>
+internal sealed partial class NetlinkSocket : SafeHandle
+{
+    private const int AfNetlink = 16;
+    private const int SockRaw = 3;
+    private const int SockCloexec = 0x80000;
+    private const int SolSocket = 1;
+    private const int SoRcvtimeo = 20;
+
+    public NetlinkSocket()
+        : base(-1, ownsHandle: true)
+    {
+    }
+
+    public override bool IsInvalid => handle < 0;
+
+    /// <summary>Opens a socket for <paramref name="protocol"/>, or returns the errno.</summary>
+    public static NetlinkSocket? Open(int protocol, TimeSpan receiveTimeout, out int errno)
+    {
+        int fd = Socket(AfNetlink, SockRaw | SockCloexec, protocol);
+        if (fd < 0)
+        {
+            errno = Marshal.GetLastPInvokeError();
+            return null;
+        }
+
+        var socket = new NetlinkSocket();
+        socket.SetHandle(fd);
+        // struct timeval { long tv_sec; long tv_usec; }
+        Span<long> timeout = [(long)receiveTimeout.TotalSeconds, receiveTimeout.Microseconds + (receiveTimeout.Milliseconds * 1000L)];
+        if (SetSockOpt(fd, SolSocket, SoRcvtimeo, MemoryMarshal.AsBytes(timeout), 2 * sizeof(long)) < 0)
+        {
+            errno = Marshal.GetLastPInvokeError();
+            socket.Dispose();
+            return null;
+        }
+
+        errno = 0;
+        return socket;
+    }
+
+    /// <summary>Sends one message; false with the errno on failure.</summary>
+    public bool Send(ReadOnlySpan<byte> message, out int errno)
+    {
+        nint sent = Send((int)handle, message, (nuint)message.Length, 0);
+        errno = sent < 0 ? Marshal.GetLastPInvokeError() : 0;
+        return sent == message.Length;
+    }
+
+    /// <summary>Receives one datagram into <paramref name="buffer"/>; the length, or -1 with the errno.</summary>
+    public int Receive(Span<byte> buffer, out int errno)
+    {
+        nint received = Recv((int)handle, buffer, (nuint)buffer.Length, 0);
+        errno = received < 0 ? Marshal.GetLastPInvokeError() : 0;
+        return (int)received;
+    }
+
+    public static string Describe(int errno) => $"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
+
+    protected override bool ReleaseHandle() => Close((int)handle) == 0;
+
+    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
+    private static partial int Socket(int domain, int type, int protocol);
+
+    [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
+    private static partial int SetSockOpt(int fd, int level, int name, ReadOnlySpan<byte> value, uint length);
+
+    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
+    private static partial nint Send(int fd, ReadOnlySpan<byte> buffer, nuint length, int flags);
+
+    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
+    private static partial nint Recv(int fd, Span<byte> buffer, nuint length, int flags);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int Close(int fd);
+}

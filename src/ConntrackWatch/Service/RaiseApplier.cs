@@ -1,0 +1,169 @@
+using System.Globalization;
+using ConntrackWatch.Configuration;
+using ConntrackWatch.Decisions;
+using ConntrackWatch.Kernel;
+using ConntrackWatch.Logging;
+using Microsoft.Extensions.Logging;
+
+namespace ConntrackWatch.Service;
+
+/// <summary>
+/// Carries out the policy's decision: writes nf_conntrack_max (and the hash table size with it), reads it back,
+/// or logs why not. Lasting conditions (ceiling alarm, write failures, dry-run decisions) are logged without
+/// flooding, and once when they end.
+/// </summary>
+internal sealed partial class RaiseApplier(TimeProvider time, ILogger<RaiseApplier> logger)
+{
+    private readonly RepeatLimiter _alarm = new(time);
+    private readonly RepeatLimiter _writeFaults = new(time);
+    private readonly RepeatLimiter _dryRun = new(time);
+    private readonly RepeatLimiter _bucketFaults = new(time);
+
+    /// <summary>Raises written and read back since start.</summary>
+    public long RaisesTotal { get; private set; }
+
+    /// <summary>Applies <paramref name="decision"/>; true when the maximum was raised.</summary>
+    public bool Apply(RaiseDecision decision, ConntrackLayout layout, ConntrackReader reader, SampleWindow window, ConntrackOptions options)
+    {
+        if (decision.Kind is DecisionKind.None or DecisionKind.Raise && _alarm.Clear())
+        {
+            LogAlarmCleared(decision.Count, decision.CurrentMax, decision.Ceiling);
+        }
+
+        switch (decision.Kind)
+        {
+            case DecisionKind.RefusedAtCeiling:
+                if (_alarm.ShouldReport("ceiling", options.AlarmRepeatInterval))
+                {
+                    LogCeilingAlarm(decision.Ceiling, decision.Count, decision.CurrentMax, decision.Percent, decision.HighWaterMark, decision.Reason);
+                }
+
+                return false;
+            case DecisionKind.RefusedNoCeiling:
+                if (_alarm.ShouldReport("unknown", options.AlarmRepeatInterval))
+                {
+                    LogRefusedNoCeiling(decision.Count, decision.CurrentMax, decision.HighWaterMark, decision.Reason);
+                }
+
+                return false;
+            case DecisionKind.Raise when options.DryRun:
+                if (_dryRun.ShouldReport($"{decision.CurrentMax}->{decision.Target}", options.AlarmRepeatInterval))
+                {
+                    LogWouldRaise(decision.CurrentMax, decision.Target, decision.Count, decision.Percent, decision.HighWaterMark, decision.Ceiling, decision.Reason, Projection(decision.Trend));
+                }
+
+                window.MarkLatestActedOn();
+                return false;
+            case DecisionKind.Raise:
+                return Raise(decision, layout, reader, window, options);
+            default:
+                _writeFaults.Clear();
+                _dryRun.Clear();
+                return false;
+        }
+    }
+
+    /// <summary>"growing 12.5/s, full in 3600 s", or "not growing": the projection for a log line.</summary>
+    public static string Projection(Trend trend) => trend.IsGrowing
+        ? string.Create(CultureInfo.InvariantCulture, $"growing {trend.GrowthPerSecond:0.#}/s, full in {trend.SecondsToFull:0} s")
+        : "not growing";
+
+    private bool Raise(RaiseDecision decision, ConntrackLayout layout, ConntrackReader reader, SampleWindow window, ConntrackOptions options)
+    {
+        ProcRead written = SysctlWriter.WriteInteger(layout.MaxPath, decision.Target);
+        if (!written.IsOk)
+        {
+            if (_writeFaults.ShouldReport($"{written.Status}|{written.Detail}", options.AlarmRepeatInterval))
+            {
+                LogWriteFailed(written.Path, decision.CurrentMax, decision.Target, written.Detail, Remedy.ForWrite(written));
+            }
+
+            return false;
+        }
+
+        _writeFaults.Clear();
+        window.MarkLatestActedOn();
+        ProcRead readBack = reader.ReadMax(layout);
+        if (!readBack.IsOk || readBack.Value != decision.Target)
+        {
+            LogReadBackMismatch(layout.MaxPath, decision.Target, readBack.IsOk ? readBack.Value.ToString(CultureInfo.InvariantCulture) : readBack.Detail);
+            return false;
+        }
+
+        RaisesTotal++;
+        LogRaised(decision.CurrentMax, decision.Target, decision.Count, decision.Percent, decision.HighWaterMark, decision.Ceiling, decision.Reason, Projection(decision.Trend));
+        if (options.ResizeBuckets)
+        {
+            ResizeBuckets(decision.Target, layout, reader, options);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Keeps hash chains short: a maximum above EntriesPerBucket x nf_conntrack_buckets gets max / EntriesPerBucket
+    /// buckets. The kernel rehashes every entry on a resize, so this happens at most once per raise.
+    /// </summary>
+    private void ResizeBuckets(long newMax, ConntrackLayout layout, ConntrackReader reader, ConntrackOptions options)
+    {
+        ProcRead buckets = reader.ReadBuckets(layout);
+        if (!buckets.IsOk || buckets.Value <= 0 || newMax <= options.EntriesPerBucket * buckets.Value)
+        {
+            return;
+        }
+
+        long wanted = (newMax + options.EntriesPerBucket - 1) / options.EntriesPerBucket;
+        ProcRead written = SysctlWriter.WriteInteger(buckets.Path, wanted);
+        if (!written.IsOk)
+        {
+            if (_bucketFaults.ShouldReport($"{written.Status}|{written.Detail}", options.AlarmRepeatInterval))
+            {
+                LogBucketsNotResized(buckets.Path, buckets.Value, wanted, written.Detail, written.Status == ReadStatus.Denied
+                    ? "nf_conntrack_buckets is writable only in the initial network namespace, with CAP_NET_ADMIN"
+                    : "the kernel refused the size");
+            }
+
+            return;
+        }
+
+        _bucketFaults.Clear();
+        ProcRead after = reader.ReadBuckets(layout);
+        LogBucketsResized(buckets.Value, after.IsOk ? after.Value : wanted, newMax, options.EntriesPerBucket);
+    }
+
+    [LoggerMessage(EventId = LogEvents.Raised, Level = LogLevel.Warning,
+        Message = "Raised nf_conntrack_max from {OldMax} to {NewMax}: {Reason}. Count {ConntrackCount} ({Percent:0.0}% of the old max), high-water mark {HighWaterMark}, memory ceiling {MemoryCeiling}, {Projection}")]
+    private partial void LogRaised(long oldMax, long newMax, long conntrackCount, double percent, long highWaterMark, long? memoryCeiling, string reason, string projection);
+
+    [LoggerMessage(EventId = LogEvents.DryRunDecision, Level = LogLevel.Warning,
+        Message = "Dry run: would raise nf_conntrack_max from {OldMax} to {NewMax}: {Reason}. Count {ConntrackCount} ({Percent:0.0}% of the max), high-water mark {HighWaterMark}, memory ceiling {MemoryCeiling}, {Projection}")]
+    private partial void LogWouldRaise(long oldMax, long newMax, long conntrackCount, double percent, long highWaterMark, long? memoryCeiling, string reason, string projection);
+
+    [LoggerMessage(EventId = LogEvents.CeilingAlarm, Level = LogLevel.Error,
+        Message = "Memory ceiling reached, not raising: count {ConntrackCount} of max {ConntrackMax} ({Percent:0.0}%) at or past the high-water mark {HighWaterMark} needs a raise ({Reason}), but the max is at or above the memory ceiling {MemoryCeiling}. Reduce the connection load, add memory, or raise Conntrack:MemoryCeilingPercent")]
+    private partial void LogCeilingAlarm(long? memoryCeiling, long conntrackCount, long conntrackMax, double percent, long highWaterMark, string reason);
+
+    [LoggerMessage(EventId = LogEvents.CeilingAlarmCleared, Level = LogLevel.Information,
+        Message = "Memory ceiling alarm cleared: count {ConntrackCount} of max {ConntrackMax}, memory ceiling {MemoryCeiling}")]
+    private partial void LogAlarmCleared(long conntrackCount, long conntrackMax, long? memoryCeiling);
+
+    [LoggerMessage(EventId = LogEvents.RaiseRefusedNoCeiling, Level = LogLevel.Error,
+        Message = "Not raising nf_conntrack_max (count {ConntrackCount} of max {ConntrackMax}, high-water mark {HighWaterMark}): {Reason}")]
+    private partial void LogRefusedNoCeiling(long conntrackCount, long conntrackMax, long highWaterMark, string reason);
+
+    [LoggerMessage(EventId = LogEvents.WriteFailed, Level = LogLevel.Error,
+        Message = "Cannot write {Path} to raise the maximum from {OldMax} to {NewMax}: {Problem}. {Remedy} Still monitoring")]
+    private partial void LogWriteFailed(string path, long oldMax, long newMax, string? problem, string remedy);
+
+    [LoggerMessage(EventId = LogEvents.ReadBackMismatch, Level = LogLevel.Error,
+        Message = "Wrote {NewMax} to {Path} but reading it back gave {ReadBack}; another process may be managing nf_conntrack_max")]
+    private partial void LogReadBackMismatch(string path, long newMax, string? readBack);
+
+    [LoggerMessage(EventId = LogEvents.BucketsResized, Level = LogLevel.Warning,
+        Message = "Resized the conntrack hash table from {OldBuckets} to {NewBuckets} buckets for the new maximum {NewMax} ({EntriesPerBucket} entries per bucket)")]
+    private partial void LogBucketsResized(long oldBuckets, long newBuckets, long newMax, int entriesPerBucket);
+
+    [LoggerMessage(EventId = LogEvents.BucketsNotResized, Level = LogLevel.Error,
+        Message = "Cannot resize the conntrack hash table in {Path} from {OldBuckets} to {NewBuckets} buckets: {Problem}; {Remedy}. Lookups walk longer chains until it is resized; set Conntrack:ResizeBuckets=false to stop trying")]
+    private partial void LogBucketsNotResized(string path, long oldBuckets, long newBuckets, string? problem, string remedy);
+}

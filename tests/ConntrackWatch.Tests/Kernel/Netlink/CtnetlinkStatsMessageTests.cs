@@ -1,0 +1,87 @@
+using System.Buffers.Binary;
+using ConntrackWatch.Kernel;
+using ConntrackWatch.Kernel.Netlink;
+
+namespace ConntrackWatch.Tests.Kernel.Netlink;
+
+public sealed class CtnetlinkStatsMessageTests
+{
+    [Fact]
+    public void AsksForAPerCpuStatsDumpLikeConntrackMinusS()
+    {
+        byte[] request = new byte[CtnetlinkStatsMessage.RequestLength];
+
+        CtnetlinkStatsMessage.WriteRequest(request, sequence: 7);
+
+        // nlmsghdr: len 20, type (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET_STATS_CPU, flags REQUEST|DUMP,
+        // seq 7, pid 0; nfgenmsg: AF_UNSPEC, NFNETLINK_V0, res_id 0.
+        byte[] expected = [20, 0, 0, 0, 0x04, 0x01, 0x01, 0x03, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        Assert.Equal(expected, request);
+    }
+
+    [Fact]
+    public void SumsTheCountersOfEveryCpuMessageUntilDone()
+    {
+        byte[] first = Concat(CpuMessage(cpu: 0, drop: 5, earlyDrop: 1, insertFailed: 2, chainTooLong: 0), CpuMessage(cpu: 1, drop: 7, earlyDrop: 0, insertFailed: 1, chainTooLong: 3));
+        byte[] second = Done();
+        var sum = new CtnetlinkStatsMessage.Accumulator();
+
+        Assert.Equal(CtnetlinkStatsMessage.ParseOutcome.More, CtnetlinkStatsMessage.Parse(first, ref sum, out _));
+        Assert.Equal(CtnetlinkStatsMessage.ParseOutcome.Done, CtnetlinkStatsMessage.Parse(second, ref sum, out _));
+
+        Assert.Equal(2, sum.Cpus);
+        Assert.Equal(new ConntrackCounters(Drop: 12, EarlyDrop: 1, InsertFailed: 3, ChainTooLong: 3), sum.ToCounters());
+    }
+
+    [Fact]
+    public void ReportsTheKernelsErrno()
+    {
+        byte[] error = new byte[36];
+        BinaryPrimitives.WriteUInt32LittleEndian(error, 36);
+        BinaryPrimitives.WriteUInt16LittleEndian(error.AsSpan(4), 2); // NLMSG_ERROR
+        BinaryPrimitives.WriteInt32LittleEndian(error.AsSpan(16), -1); // -EPERM
+        var sum = new CtnetlinkStatsMessage.Accumulator();
+
+        Assert.Equal(CtnetlinkStatsMessage.ParseOutcome.Error, CtnetlinkStatsMessage.Parse(error, ref sum, out int errno));
+        Assert.Equal(1, errno);
+    }
+
+    [Fact]
+    public void RejectsATruncatedMessage()
+    {
+        byte[] message = CpuMessage(0, 1, 1, 1, 1)[..30];
+        var sum = new CtnetlinkStatsMessage.Accumulator();
+
+        Assert.Equal(CtnetlinkStatsMessage.ParseOutcome.Malformed, CtnetlinkStatsMessage.Parse(message, ref sum, out _));
+    }
+
+    private static byte[] CpuMessage(int cpu, uint drop, uint earlyDrop, uint insertFailed, uint chainTooLong)
+    {
+        (ushort Type, uint Value)[] attributes = [(2, 99), (9, insertFailed), (10, drop), (11, earlyDrop), (15, chainTooLong)];
+        byte[] message = new byte[16 + 4 + (attributes.Length * 8)];
+        BinaryPrimitives.WriteUInt32LittleEndian(message, (uint)message.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(message.AsSpan(4), CtnetlinkStatsMessage.MessageType);
+        BinaryPrimitives.WriteUInt16LittleEndian(message.AsSpan(6), 0x2); // NLM_F_MULTI
+        BinaryPrimitives.WriteUInt16BigEndian(message.AsSpan(18), (ushort)cpu); // nfgenmsg.res_id
+        int offset = 20;
+        foreach ((ushort type, uint value) in attributes)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(message.AsSpan(offset), 8);
+            BinaryPrimitives.WriteUInt16LittleEndian(message.AsSpan(offset + 2), type);
+            BinaryPrimitives.WriteUInt32BigEndian(message.AsSpan(offset + 4), value);
+            offset += 8;
+        }
+
+        return message;
+    }
+
+    private static byte[] Done()
+    {
+        byte[] done = new byte[20];
+        BinaryPrimitives.WriteUInt32LittleEndian(done, 20);
+        BinaryPrimitives.WriteUInt16LittleEndian(done.AsSpan(4), 3); // NLMSG_DONE
+        return done;
+    }
+
+    private static byte[] Concat(params byte[][] parts) => [.. parts.SelectMany(p => p)];
+}
