@@ -1,3 +1,4 @@
+using ConntrackWatch.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -25,6 +26,12 @@ internal static class OptionsBinding
     [
         nameof(JournaldOptions.Enabled), nameof(JournaldOptions.SocketPath), nameof(JournaldOptions.SyslogIdentifier),
     ];
+
+    public static IReadOnlyList<string> MetricsKeys { get; } = [nameof(MetricsOptions.TextfilePath)];
+
+    public static void Bind(IConfiguration configuration, MetricsOptions options) =>
+        Guard<MetricsOptions>(MetricsOptions.SectionName, MetricsKeys, () =>
+            configuration.GetSection(MetricsOptions.SectionName).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true));
 
     public static void Bind(IConfiguration configuration, ConntrackOptions options) =>
         Guard<ConntrackOptions>(ConntrackOptions.SectionName, ConntrackKeys, () =>

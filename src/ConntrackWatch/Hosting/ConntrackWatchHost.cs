@@ -1,5 +1,6 @@
 using ConntrackWatch.Configuration;
 using ConntrackWatch.Decisions;
+using ConntrackWatch.Metrics;
 using ConntrackWatch.Service;
 using ConntrackWatch.Status;
 using ConntrackWatch.Systemd;
@@ -69,6 +70,13 @@ internal static class ConntrackWatchHost
             .Configure<IConfiguration>((options, configuration) => OptionsBinding.Bind(configuration, options))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<JournaldOptions>, JournaldOptionsValidator>();
+        services.AddOptions<MetricsOptions>()
+            .Configure<IConfiguration>((options, configuration) => OptionsBinding.Bind(configuration, options))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>();
+        services.AddMetrics();
+        services.AddSingleton<ConntrackMeter>();
+        services.AddSingleton<MetricsPublisher>();
         services.AddSingleton<ConntrackSettings>();
         services.AddSingleton<MemoryCeilingCache>();
         services.AddSingleton<RaiseApplier>();

@@ -35,4 +35,6 @@ internal static class LogEvents
     public const int ConfigurationReloaded = 30;
     public const int ConfigurationRejected = 31;
     public const int ReloadRequested = 32;
+
+    public const int MetricsWriteFailed = 40;
 }

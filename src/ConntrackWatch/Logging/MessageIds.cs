@@ -35,5 +35,6 @@ internal static class MessageIds
         [LogEvents.ConfigurationReloaded] = "62bcb28e6ffb45ffb09e554a21056be4",
         [LogEvents.ConfigurationRejected] = "f1621655e83a451ebe2983c18b028377",
         [LogEvents.ReloadRequested] = "4dda49db211d4164a2cedd361de2fdc6",
+        [LogEvents.MetricsWriteFailed] = "ae2708659bb14f2da2447ea3c3a1cd3c",
     };
 }

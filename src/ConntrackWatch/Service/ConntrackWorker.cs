@@ -1,5 +1,6 @@
 using ConntrackWatch.Logging;
 using ConntrackWatch.Configuration;
+using ConntrackWatch.Metrics;
 using ConntrackWatch.Systemd;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,20 +12,29 @@ internal sealed partial class ConntrackWorker(
     PollCycle cycle,
     ConntrackSettings settings,
     ServiceNotifications notifications,
+    MetricsPublisher metrics,
+    ConntrackMeter meter,
     TimeProvider time,
     ILogger<ConntrackWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         string configuration = settings.Current.Describe();
-        LogStarted(Environment.ProcessId, configuration);
+        LogStarted(Environment.ProcessId, configuration, metrics.TextfilePath ?? "off", ConntrackMeter.MeterName);
+        GC.KeepAlive(meter); // resolved so that its instruments exist from the start
         TimeSpan interval = settings.Current.PollInterval;
         using var timer = new PeriodicTimer(interval, time);
         try
         {
             do
             {
-                notifications.PollCompleted(PollSafely());
+                PollResult result = PollSafely();
+                if (result.Status == PollStatus.Completed)
+                {
+                    metrics.Publish(cycle.Latest);
+                }
+
+                notifications.PollCompleted(result);
                 if (settings.Current.PollInterval != interval)
                 {
                     interval = settings.Current.PollInterval;
@@ -65,8 +75,8 @@ internal sealed partial class ConntrackWorker(
     }
 
     [LoggerMessage(EventId = LogEvents.Started, Level = LogLevel.Information,
-        Message = "ConntrackWatch started (pid {ProcessId}): {Configuration}")]
-    private partial void LogStarted(int processId, string configuration);
+        Message = "ConntrackWatch started (pid {ProcessId}): {Configuration}; metrics textfile {MetricsTextfile}, meter {MeterName}")]
+    private partial void LogStarted(int processId, string configuration, string metricsTextfile, string meterName);
 
     [LoggerMessage(EventId = LogEvents.Stopping, Level = LogLevel.Information,
         Message = "ConntrackWatch stopping after {RaisesTotal} raises")]

@@ -13,7 +13,7 @@ public sealed class ConntrackWorkerTests
     {
         using var harness = new PollHarness(FakeProcTree.Modern(count: 65, max: 100), ("Conntrack:PollInterval", "00:00:05"));
         var logger = new FakeLogger<ConntrackWorker>();
-        using var worker = new ConntrackWorker(harness.Cycle, harness.Settings, harness.Get<ServiceNotifications>(), harness.Time, logger);
+        using var worker = harness.CreateWorker(logger);
         CancellationToken cancel = TestContext.Current.CancellationToken;
 
         await worker.StartAsync(cancel);
@@ -38,7 +38,7 @@ public sealed class ConntrackWorkerTests
     {
         using var notify = new NotifySocket();
         using var harness = new PollHarness(FakeProcTree.Modern(count: 1, max: 100), notify.EnvironmentValue);
-        using var worker = new ConntrackWorker(harness.Cycle, harness.Settings, harness.Get<ServiceNotifications>(), harness.Time, new FakeLogger<ConntrackWorker>());
+        using var worker = harness.CreateWorker(new FakeLogger<ConntrackWorker>());
         CancellationToken cancel = TestContext.Current.CancellationToken;
         await worker.StartAsync(cancel);
         Assert.StartsWith("READY=1", notify.Receive(), StringComparison.Ordinal);
@@ -52,7 +52,7 @@ public sealed class ConntrackWorkerTests
     public async Task TakesANewIntervalFromAReload()
     {
         using var harness = new PollHarness(FakeProcTree.Modern(count: 65, max: 100), ("Conntrack:PollInterval", "00:01:00"));
-        using var worker = new ConntrackWorker(harness.Cycle, harness.Settings, harness.Get<ServiceNotifications>(), harness.Time, new FakeLogger<ConntrackWorker>());
+        using var worker = harness.CreateWorker(new FakeLogger<ConntrackWorker>());
         CancellationToken cancel = TestContext.Current.CancellationToken;
         await worker.StartAsync(cancel);
         await Eventually.TrueAsync(() => harness.Tree.ReadNumber(FakeProcTree.ModernMax) == 120, "the first poll raised to 120");

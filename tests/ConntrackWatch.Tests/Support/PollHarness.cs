@@ -1,5 +1,6 @@
 using ConntrackWatch.Configuration;
 using ConntrackWatch.Hosting;
+using ConntrackWatch.Metrics;
 using ConntrackWatch.Service;
 using ConntrackWatch.Systemd;
 using Microsoft.Extensions.Configuration;
@@ -62,6 +63,10 @@ public sealed class PollHarness : IDisposable
         where T : notnull => _services.GetRequiredService<T>();
 
     internal PollResult Poll() => Cycle.PollOnce();
+
+    /// <summary>The daemon's loop over this harness's services, logging to <paramref name="logger"/>.</summary>
+    internal ConntrackWorker CreateWorker(ILogger<ConntrackWorker> logger) => new(
+        Cycle, Settings, Get<ServiceNotifications>(), Get<MetricsPublisher>(), Get<ConntrackMeter>(), Time, logger);
 
     /// <summary>Changes one key and fires the configuration reload, as an edit of the per-host file does.</summary>
     public void Reconfigure(string key, string value)

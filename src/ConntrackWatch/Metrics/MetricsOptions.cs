@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ConntrackWatch.Metrics;
+
+/// <summary>The <c>Metrics</c> section.</summary>
+public sealed class MetricsOptions : IValidatableObject
+{
+    public const string SectionName = "Metrics";
+    public const string FileName = "conntrackwatch.prom";
+
+    /// <summary>
+    /// node_exporter's textfile collector directory (or a full path ending in .prom): conntrackwatch.prom is
+    /// rewritten there after every poll. Left out: no file.
+    /// </summary>
+    public string? TextfilePath { get; set; }
+
+    /// <summary>The file to write, or null when the textfile is off.</summary>
+    public string? ResolveTextfile() => string.IsNullOrWhiteSpace(TextfilePath)
+        ? null
+        : TextfilePath.EndsWith(".prom", StringComparison.Ordinal) ? TextfilePath : Path.Combine(TextfilePath, FileName);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!string.IsNullOrWhiteSpace(TextfilePath) && !Path.IsPathFullyQualified(TextfilePath))
+        {
+            yield return new ValidationResult(
+                $"{SectionName}:{nameof(TextfilePath)} must be an absolute path such as /var/lib/prometheus/node-exporter (found '{TextfilePath}').");
+        }
+    }
+}

@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Options;
+
+namespace ConntrackWatch.Metrics;
+
+[OptionsValidator]
+internal sealed partial class MetricsOptionsValidator : IValidateOptions<MetricsOptions>;

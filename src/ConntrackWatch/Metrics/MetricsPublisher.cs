@@ -1,0 +1,42 @@
+using ConntrackWatch.Logging;
+using ConntrackWatch.Service;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ConntrackWatch.Metrics;
+
+/// <summary>Rewrites the node_exporter textfile after each poll, when configured; a failure is logged, not fatal.</summary>
+internal sealed partial class MetricsPublisher(
+    IOptions<MetricsOptions> options,
+    TimeProvider time,
+    ILogger<MetricsPublisher> logger)
+{
+    private readonly string? _path = options.Value.ResolveTextfile();
+    private readonly RepeatLimiter _faults = new(time);
+
+    public string? TextfilePath => _path;
+
+    public void Publish(PollSnapshot? snapshot)
+    {
+        if (_path is null || snapshot is null)
+        {
+            return;
+        }
+
+        if (TextfileWriter.Write(_path, PrometheusText.Render(snapshot)) is { } problem)
+        {
+            if (_faults.ShouldReport(problem, TimeSpan.FromMinutes(5)))
+            {
+                LogWriteFailed(_path, problem);
+            }
+        }
+        else
+        {
+            _faults.Clear();
+        }
+    }
+
+    [LoggerMessage(EventId = LogEvents.MetricsWriteFailed, Level = LogLevel.Error,
+        Message = "Cannot write the metrics textfile {Path}: {Problem}. Check that the directory exists and is writable (the unit needs ReadWritePaths= for it); polling goes on")]
+    private partial void LogWriteFailed(string path, string problem);
+}

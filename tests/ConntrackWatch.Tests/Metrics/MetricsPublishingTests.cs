@@ -1,0 +1,81 @@
+using System.Diagnostics.Metrics;
+using ConntrackWatch.Logging;
+using ConntrackWatch.Metrics;
+using ConntrackWatch.Service;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace ConntrackWatch.Tests.Metrics;
+
+public sealed class MetricsPublishingTests
+{
+    [Fact]
+    public async Task RewritesTheTextfileAfterEachPollWorldReadableAndAtomically()
+    {
+        using var directory = new TempDirectory();
+        using var harness = new PollHarness(FakeProcTree.Modern(count: 65, max: 100), ("Metrics:TextfilePath", directory.Path), ("Conntrack:PollInterval", "00:00:05"));
+        using ConntrackWorker worker = harness.CreateWorker(new FakeLogger<ConntrackWorker>());
+        string file = directory.Combine(MetricsOptions.FileName);
+        CancellationToken cancel = TestContext.Current.CancellationToken;
+
+        await worker.StartAsync(cancel);
+        await Eventually.TrueAsync(() => File.Exists(file) && File.ReadAllText(file).Contains("conntrackwatch_max_entries 120\n", StringComparison.Ordinal), "the first poll wrote the textfile");
+        harness.Tree.Write(FakeProcTree.ModernCount, "72\n");
+        harness.Time.Advance(TimeSpan.FromSeconds(5));
+        await Eventually.TrueAsync(() => File.ReadAllText(file).Contains("conntrackwatch_max_entries 144\n", StringComparison.Ordinal), "the next poll rewrote it");
+        await worker.StopAsync(cancel);
+
+        Assert.Contains("conntrackwatch_raises_total 2\n", File.ReadAllText(file), StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(file));
+        Assert.Equal([file], Directory.GetFiles(directory.Path));
+    }
+
+    [Fact]
+    public void SaysOnceWhenTheTextfileCannotBeWritten()
+    {
+        using var harness = new PollHarness(FakeProcTree.Modern(count: 1, max: 100), ("Metrics:TextfilePath", "/nonexistent-directory/metrics"));
+        var publisher = harness.Get<MetricsPublisher>();
+        harness.Poll();
+
+        publisher.Publish(harness.Cycle.Latest);
+        publisher.Publish(harness.Cycle.Latest);
+
+        Assert.Contains("/nonexistent-directory/metrics/conntrackwatch.prom", Assert.Single(harness.Logged(LogEvents.MetricsWriteFailed)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PublishesTheSameFiguresThroughTheConntrackWatchMeter()
+    {
+        using var harness = new PollHarness(FakeProcTree.Modern(count: 65, max: 100).WithStat(drop: 9));
+        _ = harness.Get<ConntrackMeter>();
+        harness.Poll();
+        var seen = new Dictionary<string, double>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == ConntrackMeter.MeterName)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => seen[instrument.Name] = value);
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => seen[instrument.Name] = value);
+        listener.Start();
+
+        listener.RecordObservableInstruments();
+
+        Assert.Equal(65, seen["conntrack.entries"]);
+        Assert.Equal(120, seen["conntrack.max"]);
+        Assert.Equal(9, seen["conntrack.kernel.drops"]);
+        Assert.Equal(1, seen["conntrackwatch.raises"]);
+    }
+
+    [Fact]
+    public void RejectsARelativeTextfilePath()
+    {
+        var result = new MetricsOptionsValidator().Validate(Microsoft.Extensions.Options.Options.DefaultName, new MetricsOptions { TextfilePath = "metrics" });
+
+        Assert.Contains("Metrics:TextfilePath must be an absolute path", Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+}
