@@ -96,7 +96,7 @@ check "install.sh is idempotent and keeps the per-host file" \
 check "systemctl is-active: active" in_container systemctl is-active --quiet conntrackwatch
 
 status=$(in_container systemctl show -p StatusText --value conntrackwatch)
-if [[ "$status" =~ ^count\ [0-9]+\ of\ max\ [0-9]+\ \([0-9.]+%\),\ ceiling\ [0-9]+$ ]]; then
+if [[ "$status" =~ ^count\ [0-9]+\ of\ max\ [0-9]+\ \([0-9.]+%\),\ ceiling\ [0-9]+(,\ growing\ [0-9.]+/s,\ full\ in\ [0-9]+\ s)?$ ]]; then
     ok "systemctl status shows: $status"
 else
     not_ok "systemctl status shows the STATUS line" "StatusText='$status'"

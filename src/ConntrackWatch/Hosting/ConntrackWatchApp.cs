@@ -11,8 +11,9 @@ internal static class ConntrackWatchApp
 {
     public const string Usage = """
         Usage: conntrackwatch [--Section:Key=value ...]          run the daemon
-               conntrackwatch status [--json] [--Section:Key=value ...]
-                                                              read once; exit 0 ok, 1 warning, 2 critical, 3 unknown
+               conntrackwatch status [--json] [--trend] [--Section:Key=value ...]
+                                                              read once; exit 0 ok, 1 warning, 2 critical, 3 unknown;
+                                                              --trend samples for 2 s to estimate growth
         Configuration: appsettings.json next to the binary, /etc/conntrackwatch/appsettings.json,
         CONNTRACKWATCH_Section__Key environment variables, then the command line (later wins).
         """;
@@ -63,10 +64,11 @@ internal static class ConntrackWatchApp
     private static async Task<int> RunStatusAsync(string[] args, HostSettings settings, TextWriter stdout)
     {
         bool json = args.Contains("--json");
-        string[] overrides = args.Where(arg => arg != "--json").ToArray();
+        bool trend = args.Contains("--trend");
+        string[] overrides = args.Where(arg => arg is not "--json" and not "--trend").ToArray();
         using IHost host = ConntrackWatchHost.CreateBuilder(overrides, settings, runDaemon: false).Build();
         ThrowOnFileErrors(host.Services);
-        StatusReport report = host.Services.GetRequiredService<StatusProbe>().Probe();
+        StatusReport report = await host.Services.GetRequiredService<StatusProbe>().ProbeAsync(trend, CancellationToken.None).ConfigureAwait(false);
         await stdout.WriteAsync(json ? StatusFormatter.Json(report) + "\n" : StatusFormatter.Text(report)).ConfigureAwait(false);
         return report.ExitCode;
     }

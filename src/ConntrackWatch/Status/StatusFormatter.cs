@@ -41,6 +41,28 @@ internal static class StatusFormatter
             Line(text, "ceiling problem", report.CeilingProblem);
         }
 
+        if (report.Buckets is { } buckets)
+        {
+            Line(text, "hash buckets", $"{buckets}{(report.Max is { } m && buckets > 0 ? $" ({(double)m / buckets:0.#} max entries per bucket)" : "")}");
+        }
+
+        if (report.Drop is not null)
+        {
+            Line(text, "kernel counters",
+                $"drop {report.Drop}, early_drop {report.EarlyDrop}, insert_failed {report.InsertFailed}, chaintoolong {(report.ChainTooLong is { } c ? c.ToString(CultureInfo.InvariantCulture) : "n/a")} (from {report.CountersSource})");
+        }
+        else if (report.CountersProblem is not null)
+        {
+            Line(text, "kernel counters", $"unavailable: {report.CountersProblem}");
+        }
+
+        if (report.GrowthPerSecond is { } growth)
+        {
+            Line(text, "trend", report.SecondsToFull is { } full
+                ? $"growing {growth:0.##}/s: high-water mark in {report.SecondsToHighWaterMark:0} s, full in {full:0} s"
+                : $"not growing ({growth:0.##}/s)");
+        }
+
         Line(text, "count source", $"{report.CountSource} ({report.CountPath ?? "none"})");
         Line(text, "layout", report.Layout is null ? "not found" : $"{report.Layout} ({report.MaxPath})");
         return text.ToString();

@@ -6,10 +6,47 @@ using ConntrackWatch.Kernel;
 namespace ConntrackWatch.Status;
 
 /// <summary>Reads conntrack once, with the daemon's configuration, for a person or a monitoring system.</summary>
-internal sealed class StatusProbe(ConntrackSettings settings, MemoryCeilingCache ceilings)
+internal sealed class StatusProbe(ConntrackSettings settings, MemoryCeilingCache ceilings, TimeProvider time)
 {
     /// <summary>At or above this fill level the state is critical whatever the ceiling.</summary>
     public const double CriticalPercent = 90.0;
+
+    /// <summary>With --trend: this many samples, one a second.</summary>
+    public const int TrendSamples = 3;
+
+    /// <summary>One reading; with <paramref name="trend"/>, also a growth estimate from a few seconds of samples.</summary>
+    public async Task<StatusReport> ProbeAsync(bool trend, CancellationToken cancellationToken)
+    {
+        StatusReport report = Probe();
+        if (!trend || report.Max is not { } max || report.HighWaterMark is not { } mark)
+        {
+            return report;
+        }
+
+        ConntrackOptions options = settings.Current;
+        ConntrackLayout layout = ConntrackLayoutDetector.Detect(options.ProcRoot)!;
+        var reader = new ConntrackReader();
+        var window = new SampleWindow(TrendSamples);
+        window.Add(new Sample(Seconds(), report.Count!.Value, max));
+        for (int i = 1; i < TrendSamples; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken).ConfigureAwait(false);
+            if (reader.ReadCount(layout, options.CountSource) is { IsOk: true } count)
+            {
+                window.Add(new Sample(Seconds(), count.Value, max));
+            }
+        }
+
+        Trend growth = Trend.Of(window, mark);
+        return report with
+        {
+            GrowthPerSecond = Math.Round(growth.GrowthPerSecond, 2),
+            SecondsToHighWaterMark = growth.IsGrowing ? Math.Round(growth.SecondsToMark!.Value) : null,
+            SecondsToFull = growth.IsGrowing ? Math.Round(growth.SecondsToFull!.Value) : null,
+        };
+
+        double Seconds() => time.GetTimestamp() / (double)time.TimestampFrequency;
+    }
 
     public StatusReport Probe()
     {
@@ -34,6 +71,9 @@ internal sealed class StatusProbe(ConntrackSettings settings, MemoryCeilingCache
         }
 
         CeilingRead ceiling = ceilings.Get(options);
+        ProcRead buckets = reader.ReadBuckets(layout);
+        using var countersReader = new CountersReader();
+        CountersRead counters = countersReader.Read(options);
         long mark = ThresholdPolicy.HighWaterMark(max.Value, options.HighWaterPercent);
         double percent = max.Value > 0 ? 100.0 * count.Value / max.Value : 0;
         int exitCode = Classify(count.Value, max.Value, mark, percent, ceiling.Ceiling?.Entries);
@@ -56,6 +96,13 @@ internal sealed class StatusProbe(ConntrackSettings settings, MemoryCeilingCache
             BytesPerEntry = ceiling.Ceiling?.BytesPerEntry,
             BytesPerEntrySource = ceiling.Ceiling?.BytesPerEntrySource,
             CeilingProblem = ceiling.Fault is { } fault ? $"{fault.Path}: {fault.Detail}" : null,
+            Buckets = buckets.IsOk ? buckets.Value : null,
+            CountersSource = counters.Source,
+            Drop = counters.Counters?.Drop,
+            EarlyDrop = counters.Counters?.EarlyDrop,
+            InsertFailed = counters.Counters?.InsertFailed,
+            ChainTooLong = counters.Counters?.ChainTooLong,
+            CountersProblem = counters.IsOk ? null : counters.Detail,
         };
     }
 

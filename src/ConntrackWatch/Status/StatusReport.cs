@@ -39,4 +39,25 @@ internal sealed record StatusReport
     public string? BytesPerEntrySource { get; init; }
 
     public string? CeilingProblem { get; init; }
+
+    public long? Buckets { get; init; }
+
+    public string? CountersSource { get; init; }
+
+    public long? Drop { get; init; }
+
+    public long? EarlyDrop { get; init; }
+
+    public long? InsertFailed { get; init; }
+
+    public long? ChainTooLong { get; init; }
+
+    public string? CountersProblem { get; init; }
+
+    /// <summary>Only with --trend: entries per second over a few seconds of sampling.</summary>
+    public double? GrowthPerSecond { get; init; }
+
+    public double? SecondsToHighWaterMark { get; init; }
+
+    public double? SecondsToFull { get; init; }
 }

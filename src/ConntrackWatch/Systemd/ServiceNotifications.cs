@@ -1,5 +1,6 @@
 using System.Globalization;
 using ConntrackWatch.Configuration;
+using ConntrackWatch.Decisions;
 using ConntrackWatch.Service;
 
 namespace ConntrackWatch.Systemd;
@@ -48,11 +49,12 @@ internal sealed class ServiceNotifications(SystemdNotifier notifier, TimeProvide
     {
         PollStatus.Unavailable => "waiting for conntrack: the nf_conntrack module is not loaded",
         PollStatus.Skipped => "poll skipped: " + (result.Problem ?? "see the journal"),
-        _ => Completed(result.Decision.Count, result.MaxAfter, result.Decision.Ceiling),
+        _ => Completed(result.Decision.Count, result.MaxAfter, result.Decision.Ceiling, result.Decision.Trend),
     };
 
-    private static string Completed(long count, long max, long? ceiling) => string.Create(CultureInfo.InvariantCulture,
-        $"count {count} of max {max} ({(max > 0 ? 100.0 * count / max : 0):0.0}%), ceiling {(ceiling is { } c ? c.ToString(CultureInfo.InvariantCulture) : "unknown")}");
+    private static string Completed(long count, long max, long? ceiling, Trend trend) => string.Create(CultureInfo.InvariantCulture,
+        $"count {count} of max {max} ({(max > 0 ? 100.0 * count / max : 0):0.0}%), ceiling {(ceiling is { } c ? c.ToString(CultureInfo.InvariantCulture) : "unknown")}")
+        + (trend.IsGrowing ? ", " + RaiseApplier.Projection(trend) : string.Empty);
 
     // CLOCK_MONOTONIC, which systemd compares RELOADING=1 against: .NET's Stopwatch reads it on Linux.
     private static long MonotonicMicroseconds() =>

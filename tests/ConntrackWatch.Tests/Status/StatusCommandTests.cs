@@ -121,4 +121,33 @@ public sealed class StatusCommandTests
         Assert.Equal("/proc/sys/net/netfilter/nf_conntrack_max", json.RootElement.GetProperty("maxPath").GetString());
         Assert.True(json.RootElement.GetProperty("memoryCeiling").GetInt64() > 0);
     }
+
+    [Fact]
+    public async Task ReportsTheKernelCountersAndTheHashTable()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 10, max: 100).WithStat(drop: 412, earlyDrop: 3).Write(FakeProcTree.ModernBuckets, "25\n");
+
+        (_, string output, _) = await StatusAsync("--json", $"--Conntrack:ProcRoot={tree.Root}");
+
+        using JsonDocument json = JsonDocument.Parse(output);
+        Assert.Equal(412, json.RootElement.GetProperty("drop").GetInt64());
+        Assert.Equal(3, json.RootElement.GetProperty("earlyDrop").GetInt64());
+        Assert.Equal(25, json.RootElement.GetProperty("buckets").GetInt64());
+        Assert.Equal(tree.PathOf(FakeProcTree.Stat), json.RootElement.GetProperty("countersSource").GetString());
+    }
+
+    [Fact]
+    public async Task EstimatesTheTrendFromAFewSecondsOfSamplesWhenAsked()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 10, max: 100);
+
+        (_, string withTrend, _) = await StatusAsync("--json", "--trend", $"--Conntrack:ProcRoot={tree.Root}");
+        (_, string without, _) = await StatusAsync("--json", $"--Conntrack:ProcRoot={tree.Root}");
+        (_, string text, _) = await StatusAsync("--trend", $"--Conntrack:ProcRoot={tree.Root}");
+
+        using JsonDocument json = JsonDocument.Parse(withTrend);
+        Assert.Equal(0, json.RootElement.GetProperty("growthPerSecond").GetDouble());
+        Assert.False(JsonDocument.Parse(without).RootElement.TryGetProperty("growthPerSecond", out _));
+        Assert.Contains("trend:           not growing (0/s)", text, StringComparison.Ordinal);
+    }
 }

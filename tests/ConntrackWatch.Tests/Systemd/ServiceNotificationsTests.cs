@@ -34,6 +34,15 @@ public sealed class ServiceNotificationsTests
     }
 
     [Fact]
+    public void AddsTheProjectionWhileTheTableGrows()
+    {
+        var decision = new RaiseDecision(DecisionKind.None, 1000, 10_000, 6000, 10_000, 50_000, false, "", RaiseTrigger.None, new Trend(12.5, 400, 720, 5));
+
+        Assert.Equal("count 1000 of max 10000 (10.0%), ceiling 50000, growing 12.5/s, full in 720 s",
+            ServiceNotifications.StatusLine(new PollResult(PollStatus.Completed, decision, Raised: false)));
+    }
+
+    [Fact]
     public void SaysWhatIsWrongWhenNoCountWasRead()
     {
         Assert.StartsWith("waiting for conntrack", ServiceNotifications.StatusLine(PollResult.Unavailable), StringComparison.Ordinal);
