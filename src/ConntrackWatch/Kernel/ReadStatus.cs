@@ -11,8 +11,14 @@ internal enum ReadStatus
     /// <summary>The file exists but its content is not what the kernel writes there.</summary>
     Malformed,
 
-    /// <summary>Permission denied, or read-only where a write was needed.</summary>
+    /// <summary>Permission denied: the process lacks the privilege (root, CAP_NET_ADMIN).</summary>
     Denied,
+
+    /// <summary>
+    /// Nobody may write it here: a sysctl the kernel makes read-only outside the initial network namespace,
+    /// or a read-only mount.
+    /// </summary>
+    ReadOnly,
 
     /// <summary>Any other I/O error.</summary>
     Failed,

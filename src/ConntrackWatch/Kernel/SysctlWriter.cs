@@ -27,12 +27,29 @@ internal static class SysctlWriter
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             ProcRead fault = ProcRead.FromException(e, path);
-            return fault.Status == ReadStatus.Failed && IsReadOnlyFileSystem(e)
-                ? ProcRead.Fault(ReadStatus.Denied, path, "read-only file system")
+            if (fault.Status == ReadStatus.Failed && e.HResult == ReadOnlyFileSystemErrno)
+            {
+                return ProcRead.Fault(ReadStatus.ReadOnly, path, "read-only file system");
+            }
+
+            return fault.Status == ReadStatus.Denied && HasNoWriteBit(path)
+                ? ProcRead.Fault(ReadStatus.ReadOnly, path, "not writable in this network namespace (the kernel makes it read-only outside the initial one)")
                 : fault;
         }
     }
 
+    // Outside the initial network namespace the kernel gives nf_conntrack_max and nf_conntrack_buckets mode 0444.
+    private static bool HasNoWriteBit(string path)
+    {
+        try
+        {
+            return (File.GetUnixFileMode(path) & (UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     // EROFS: /proc/sys mounted read-only (containers, ProtectKernelTunables=yes without ReadWritePaths=).
-    private static bool IsReadOnlyFileSystem(Exception e) => e.HResult == ReadOnlyFileSystemErrno;
 }

@@ -118,9 +118,12 @@ internal sealed partial class RaiseApplier(TimeProvider time, ILogger<RaiseAppli
         {
             if (_bucketFaults.ShouldReport($"{written.Status}|{written.Detail}", options.AlarmRepeatInterval))
             {
-                LogBucketsNotResized(buckets.Path, buckets.Value, wanted, written.Detail, written.Status == ReadStatus.Denied
-                    ? "nf_conntrack_buckets is writable only in the initial network namespace, with CAP_NET_ADMIN"
-                    : "the kernel refused the size");
+                LogBucketsNotResized(buckets.Path, buckets.Value, wanted, written.Detail, written.Status switch
+                {
+                    ReadStatus.ReadOnly => "nf_conntrack_buckets is writable only in the initial network namespace",
+                    ReadStatus.Denied => "writing nf_conntrack_buckets needs CAP_NET_ADMIN",
+                    _ => "the kernel refused the size",
+                });
             }
 
             return;

@@ -19,9 +19,13 @@ internal static class Remedy
 
     public static string ForWrite(ProcRead fault) => fault.Status switch
     {
+        ReadStatus.ReadOnly =>
+            "Only the host's initial network namespace can change nf_conntrack_max, and /proc/sys must be mounted " +
+            "writable: run ConntrackWatch on the host, not in a container or network namespace, or set " +
+            "Conntrack:DryRun=true to monitor only.",
         ReadStatus.Denied =>
-            "nf_conntrack_max is writable only with CAP_NET_ADMIN in the initial network namespace, and read-only " +
-            "inside containers; run ConntrackWatch on the host as root, or set Conntrack:DryRun=true to monitor only.",
+            "Writing nf_conntrack_max needs CAP_NET_ADMIN: run ConntrackWatch as root or with " +
+            "AmbientCapabilities=CAP_NET_ADMIN (the shipped unit does), or set Conntrack:DryRun=true to monitor only.",
         ReadStatus.Missing => "The sysctl vanished (module unloaded?); looking for it again at the next poll.",
         _ => "The kernel refused the value; check the kernel log (journalctl -k).",
     };

@@ -28,7 +28,7 @@ public sealed class SysctlWriterTests
     }
 
     [Fact]
-    public void ReportsARealReadOnlySysctlAsDenied()
+    public void ReportsARealReadOnlySysctlAsNotWritableInThisNamespace()
     {
         // Like nf_conntrack_max outside the initial network namespace, kernel.ngroups_max is mode 0444:
         // the kernel refuses writes even to root.
@@ -38,7 +38,8 @@ public sealed class SysctlWriterTests
 
         ProcRead result = SysctlWriter.WriteInteger(readOnlySysctl, 1);
 
-        Assert.Equal(ReadStatus.Denied, result.Status);
+        Assert.Equal(ReadStatus.ReadOnly, result.Status);
+        Assert.Contains("not writable in this network namespace", result.Detail, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllText(readOnlySysctl));
     }
 }

@@ -200,8 +200,8 @@ public sealed class PollCycleTests
         Assert.Equal(PollStatus.Completed, first.Status);
         Assert.False(first.Raised);
         FakeLogRecord failed = Assert.Single(harness.Logged(LogEvents.WriteFailed));
-        Assert.Contains("permission denied", failed.Message, StringComparison.Ordinal);
-        Assert.Contains("initial network namespace", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("not writable in this network namespace", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("Only the host's initial network namespace can change nf_conntrack_max", failed.Message, StringComparison.Ordinal);
         Assert.Contains("Conntrack:DryRun=true", failed.Message, StringComparison.Ordinal);
     }
 
