@@ -57,6 +57,7 @@ internal static class ConntrackWatchApp
     {
         using IHost host = ConntrackWatchHost.CreateBuilder(args, settings).Build();
         ThrowOnFileErrors(host.Services);
+        ValidateOptions(host.Services);
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         return ExitCodes.Success;
     }
@@ -71,6 +72,17 @@ internal static class ConntrackWatchApp
         StatusReport report = await host.Services.GetRequiredService<StatusProbe>().ProbeAsync(trend, CancellationToken.None).ConfigureAwait(false);
         await stdout.WriteAsync(json ? StatusFormatter.Json(report) + "\n" : StatusFormatter.Text(report)).ConfigureAwait(false);
         return report.ExitCode;
+    }
+
+    /// <summary>
+    /// Every section, validated before the host starts its services: a bad value then ends the process with one
+    /// clear message, not with the host's "failed to start" stack trace.
+    /// </summary>
+    private static void ValidateOptions(IServiceProvider services)
+    {
+        _ = services.GetRequiredService<IOptions<ConntrackOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<JournaldOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Metrics.MetricsOptions>>().Value;
     }
 
     private static void ThrowOnFileErrors(IServiceProvider services)

@@ -52,6 +52,8 @@ public sealed class DaemonProcessTests
 
         Assert.Equal(78, await daemon.WaitForExitAsync());
         Assert.Contains("Conntrack:HighWaterPercent must be between 1 and 99 (found 120)", daemon.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Hosting failed to start", daemon.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", daemon.Error, StringComparison.Ordinal);
     }
 
     [Fact]

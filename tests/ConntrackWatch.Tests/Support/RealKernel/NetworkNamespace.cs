@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace ConntrackWatch.Tests.Support.RealKernel;
+
+/// <summary>
+/// A network namespace of the test's own, with loopback up and an nftables rule that makes the kernel track new
+/// flows there. Deleted on dispose, which frees its conntrack entries, whatever the test's outcome.
+/// </summary>
+public sealed class NetworkNamespace : IDisposable
+{
+    private readonly string _ip;
+
+    public NetworkNamespace()
+    {
+        _ip = Prerequisite.RequireExecutable("ip");
+        Prerequisite.RequireExecutable("nft");
+        Name = $"cwtest{Environment.ProcessId}x{Random.Shared.Next(100_000, 999_999)}";
+        Run(_ip, "netns", "add", Name);
+        Exec("ip", "link", "set", "lo", "up");
+        Exec("nft", "add", "table", "inet", "cwtest");
+        Exec("nft", "add", "chain", "inet", "cwtest", "output", "{ type filter hook output priority 0; policy accept; }");
+        Exec("nft", "add", "rule", "inet", "cwtest", "output", "ct", "state", "new", "counter", "accept");
+    }
+
+    public string Name { get; }
+
+    /// <summary>The prefix that runs a command inside the namespace.</summary>
+    public string[] Wrapper => [_ip, "netns", "exec", Name];
+
+    /// <summary>One UDP datagram to each of <paramref name="count"/> loopback ports: that many tracked flows.</summary>
+    public void CreateUdpFlows(int count, int firstPort = 10_000) =>
+        Exec("bash", "-c", string.Create(CultureInfo.InvariantCulture,
+            $"for p in $(seq {firstPort} {firstPort + count - 1}); do echo x > /dev/udp/127.0.0.1/$p 2>/dev/null; done; true"));
+
+    /// <summary>nf_conntrack_count as the kernel reports it inside the namespace.</summary>
+    public long KernelCount() =>
+        long.Parse(Exec("cat", "/proc/sys/net/netfilter/nf_conntrack_count").Trim(), CultureInfo.InvariantCulture);
+
+    /// <summary>Runs a command inside the namespace and returns its standard output; fails on a non-zero exit.</summary>
+    public string Exec(params string[] command) => Run(_ip, ["netns", "exec", Name, .. command]);
+
+    public void Dispose() => Run(_ip, ["netns", "delete", Name], check: false);
+
+    private static string Run(string file, string[] args, bool check = true)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (check && process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {process.ExitCode}: {error.Result}");
+        }
+
+        return output;
+    }
+
+    private static string Run(string file, params string[] args) => Run(file, args, check: true);
+}
