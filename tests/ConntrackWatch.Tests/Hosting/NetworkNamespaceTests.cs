@@ -38,14 +38,16 @@ public sealed partial class NetworkNamespaceTests
 
         ns.CreateUdpFlows(flows);
 
-        Assert.Equal(flows, ns.KernelCount());
+        // The kernel's own count is the oracle; now and then one datagram's insert clashes and makes no entry.
+        long kernel = ns.KernelCount();
+        Assert.InRange(kernel, flows * 99L / 100, flows);
         foreach (string source in new[] { "Auto", "CountFile", "Table" })
         {
             JsonElement report = await StatusInAsync(ns, $"--Conntrack:CountSource={source}");
-            Assert.Equal(flows, report.GetProperty("count").GetInt64());
+            Assert.Equal(kernel, report.GetProperty("count").GetInt64());
         }
 
-        Assert.Equal(flows, long.Parse(ns.Exec("conntrack", "-C").Trim(), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(kernel, long.Parse(ns.Exec("conntrack", "-C").Trim(), System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Theory]
