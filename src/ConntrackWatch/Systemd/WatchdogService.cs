@@ -22,8 +22,8 @@ internal sealed partial class WatchdogService(
         }
 
         TimeSpan period = watchdog / 2;
-        LogEnabled(watchdog, period);
         using var timer = new PeriodicTimer(period, time);
+        LogEnabled(watchdog, period); // after the timer exists: from here on, time that passes ticks it
         bool withheld = false;
         try
         {
