@@ -3,4 +3,4 @@ using ConntrackWatch.Decisions;
 namespace ConntrackWatch.Kernel;
 
 /// <summary>A memory ceiling, or why it could not be computed (and the last good one, if any).</summary>
-internal sealed record CeilingRead(MemoryCeiling? Ceiling, ProcRead? Fault);
+internal readonly record struct CeilingRead(MemoryCeiling? Ceiling, ProcRead? Fault);

@@ -3,10 +3,19 @@ using ConntrackWatch.Configuration;
 namespace ConntrackWatch.Kernel;
 
 /// <summary>Reads the count and the maximum through a detected layout, without allocating per read.</summary>
-internal sealed class ConntrackReader
+internal sealed class ConntrackReader : IDisposable
 {
-    private readonly ProcFileReader _files = new();
-    private readonly LineCounter _lines = new();
+    private readonly ProcHandles _handles = new();
+    private readonly ProcFileReader _files;
+    private readonly LineCounter _lines;
+
+    public ConntrackReader()
+    {
+        _files = new ProcFileReader(_handles);
+        _lines = new LineCounter(_handles);
+    }
+
+    public void Dispose() => _handles.Dispose();
 
     public ProcRead ReadMax(ConntrackLayout layout) => _files.ReadInteger(layout.MaxPath);
 

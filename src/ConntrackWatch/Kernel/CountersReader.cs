@@ -13,11 +13,13 @@ internal sealed class CountersReader : IDisposable
     public const string StatFile = "net/stat/nf_conntrack";
 
     private readonly CtnetlinkStatsReader _netlink = new();
+    private readonly ProcHandles _handles = new();
     private byte[] _buffer = new byte[16 * 1024];
+    private (string Root, string File) _statFile = (string.Empty, string.Empty);
 
     public CountersRead Read(ConntrackOptions options)
     {
-        string file = Path.Combine(options.ProcRoot, StatFile);
+        string file = StatFileUnder(options.ProcRoot);
         switch (options.StatsSource)
         {
             case StatsSource.Netlink:
@@ -45,22 +47,47 @@ internal sealed class CountersReader : IDisposable
             : CountersRead.Fault(netlink.Status, $"{CtnetlinkStatsReader.SourceName}, then {file}", $"{netlink.Detail}; {fromFile.Detail}");
     }
 
-    public void Dispose() => _netlink.Dispose();
+    // Built once per proc root, not per poll: a steady-state poll allocates nothing.
+    private string StatFileUnder(string procRoot)
+    {
+        if (_statFile.Root != procRoot)
+        {
+            _statFile = (procRoot, Path.Combine(procRoot, StatFile));
+        }
+
+        return _statFile.File;
+    }
+
+    public void Dispose()
+    {
+        _netlink.Dispose();
+        _handles.Dispose();
+    }
 
     private CountersRead ReadFile(string path)
     {
         int length;
+        SafeFileHandle? handle = null;
+        bool owned = false;
         try
         {
-            using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
+            handle = _handles.Open(path, out owned);
             length = ReadAll(handle);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            _handles.Forget(path);
             ProcRead fault = ProcRead.FromException(e, path);
             return CountersRead.Fault(fault.Status, path, fault.Status == ReadStatus.Missing
                 ? "the file does not exist (the kernel lacks CONFIG_NF_CONNTRACK_PROCFS)"
                 : fault.Detail!);
+        }
+        finally
+        {
+            if (owned)
+            {
+                handle?.Dispose();
+            }
         }
 
         return ProcStatCounters.TryParse(_buffer.AsSpan(0, length), out ConntrackCounters counters, out string? problem)

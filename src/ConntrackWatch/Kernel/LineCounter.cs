@@ -7,22 +7,33 @@ namespace ConntrackWatch.Kernel;
 /// a vectorized newline search, and reads until end of file because /proc/net/nf_conntrack reports size 0.
 /// A last line without a newline still counts. Not thread-safe: one instance per poll loop.
 /// </summary>
-internal sealed class LineCounter(int bufferSize = LineCounter.DefaultBufferSize)
+internal sealed class LineCounter(ProcHandles? handles = null, int bufferSize = LineCounter.DefaultBufferSize)
 {
     public const int DefaultBufferSize = 256 * 1024;
 
+    private readonly ProcHandles _handles = handles ?? new ProcHandles();
     private byte[]? _buffer;
 
     public ProcRead CountLines(string path)
     {
+        SafeFileHandle? handle = null;
+        bool owned = false;
         try
         {
-            using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
+            handle = _handles.Open(path, out owned);
             return ProcRead.Ok(path, CountLines(handle));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            _handles.Forget(path);
             return ProcRead.FromException(e, path);
+        }
+        finally
+        {
+            if (owned)
+            {
+                handle?.Dispose();
+            }
         }
     }
 

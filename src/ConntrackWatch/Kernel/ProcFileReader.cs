@@ -6,7 +6,7 @@ namespace ConntrackWatch.Kernel;
 /// Reads small kernel files into one reused buffer. /proc and /proc/sys files report size 0, so it reads until
 /// end of file rather than trusting the length. Not thread-safe: one instance per poll loop.
 /// </summary>
-internal sealed class ProcFileReader
+internal sealed class ProcFileReader(ProcHandles handles)
 {
     // A sysctl integer is at most 20 digits; anything longer than this buffer is not one.
     private readonly byte[] _buffer = new byte[256];
@@ -14,14 +14,24 @@ internal sealed class ProcFileReader
     public ProcRead ReadInteger(string path)
     {
         int length;
+        SafeFileHandle? handle = null;
+        bool owned = false;
         try
         {
-            using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
+            handle = handles.Open(path, out owned);
             length = ReadAll(handle, _buffer);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            handles.Forget(path);
             return ProcRead.FromException(e, path);
+        }
+        finally
+        {
+            if (owned)
+            {
+                handle?.Dispose();
+            }
         }
 
         if (length == _buffer.Length)

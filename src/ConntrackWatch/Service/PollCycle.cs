@@ -16,7 +16,7 @@ internal sealed partial class PollCycle(
     RaiseApplier applier,
     CounterWatch counters,
     TimeProvider time,
-    ILogger<PollCycle> logger)
+    ILogger<PollCycle> logger) : IDisposable
 {
     private readonly ConntrackReader _reader = new();
     private readonly RepeatLimiter _readFaults = new(time);
@@ -36,6 +36,8 @@ internal sealed partial class PollCycle(
 
     /// <summary>The figures of the last completed poll; null before the first.</summary>
     public PollSnapshot? Latest => Volatile.Read(ref _latest);
+
+    public void Dispose() => _reader.Dispose();
 
     public PollResult PollOnce()
     {

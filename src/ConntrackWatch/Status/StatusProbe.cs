@@ -25,7 +25,7 @@ internal sealed class StatusProbe(ConntrackSettings settings, MemoryCeilingCache
 
         ConntrackOptions options = settings.Current;
         ConntrackLayout layout = ConntrackLayoutDetector.Detect(options.ProcRoot)!;
-        var reader = new ConntrackReader();
+        using var reader = new ConntrackReader();
         var window = new SampleWindow(TrendSamples);
         window.Add(new Sample(Seconds(), report.Count!.Value, max));
         for (int i = 1; i < TrendSamples; i++)
@@ -51,7 +51,7 @@ internal sealed class StatusProbe(ConntrackSettings settings, MemoryCeilingCache
     public StatusReport Probe()
     {
         ConntrackOptions options = settings.Current;
-        var reader = new ConntrackReader();
+        using var reader = new ConntrackReader();
         ConntrackLayout? layout = ConntrackLayoutDetector.Detect(options.ProcRoot);
         if (layout is null)
         {

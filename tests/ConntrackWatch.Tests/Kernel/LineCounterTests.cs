@@ -38,7 +38,7 @@ public sealed class LineCounterTests : IDisposable
         int lines = 1000;
         File.WriteAllText(path, string.Concat(Enumerable.Repeat(FakeProcTree.TableLine, lines)) + "partial");
 
-        ProcRead result = new LineCounter(bufferSize).CountLines(path);
+        ProcRead result = new LineCounter(bufferSize: bufferSize).CountLines(path);
 
         Assert.Equal(lines + 1, result.Value);
     }
@@ -50,7 +50,7 @@ public sealed class LineCounterTests : IDisposable
         string large = _directory.Combine("large");
         File.WriteAllText(small, "a\nb\n");
         File.WriteAllText(large, string.Concat(Enumerable.Repeat("x\n", 100_000)));
-        var counter = new LineCounter(64);
+        var counter = new LineCounter(bufferSize: 64);
 
         Assert.Equal(100_000, counter.CountLines(large).Value);
         Assert.Equal(2, counter.CountLines(small).Value);
