@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(ConntrackWatch.Benchmarks.SyntheticTable).Assembly).Run(args);
