@@ -67,12 +67,10 @@ internal sealed class CountersReader : IDisposable
     private CountersRead ReadFile(string path)
     {
         int length;
-        SafeFileHandle? handle = null;
-        bool owned = false;
         try
         {
-            handle = _handles.Open(path, out owned);
-            length = ReadAll(handle);
+            using ProcHandles.Lease file = _handles.Acquire(path);
+            length = ReadAll(file.Handle);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -81,13 +79,6 @@ internal sealed class CountersReader : IDisposable
             return CountersRead.Fault(fault.Status, path, fault.Status == ReadStatus.Missing
                 ? "the file does not exist (the kernel lacks CONFIG_NF_CONNTRACK_PROCFS)"
                 : fault.Detail!);
-        }
-        finally
-        {
-            if (owned)
-            {
-                handle?.Dispose();
-            }
         }
 
         return ProcStatCounters.TryParse(_buffer.AsSpan(0, length), out ConntrackCounters counters, out string? problem)

@@ -16,24 +16,15 @@ internal sealed class LineCounter(ProcHandles? handles = null, int bufferSize = 
 
     public ProcRead CountLines(string path)
     {
-        SafeFileHandle? handle = null;
-        bool owned = false;
         try
         {
-            handle = _handles.Open(path, out owned);
-            return ProcRead.Ok(path, CountLines(handle));
+            using ProcHandles.Lease file = _handles.Acquire(path);
+            return ProcRead.Ok(path, CountLines(file.Handle));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             _handles.Forget(path);
             return ProcRead.FromException(e, path);
-        }
-        finally
-        {
-            if (owned)
-            {
-                handle?.Dispose();
-            }
         }
     }
 

@@ -14,24 +14,15 @@ internal sealed class ProcFileReader(ProcHandles handles)
     public ProcRead ReadInteger(string path)
     {
         int length;
-        SafeFileHandle? handle = null;
-        bool owned = false;
         try
         {
-            handle = handles.Open(path, out owned);
-            length = ReadAll(handle, _buffer);
+            using ProcHandles.Lease file = handles.Acquire(path);
+            length = ReadAll(file.Handle, _buffer);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             handles.Forget(path);
             return ProcRead.FromException(e, path);
-        }
-        finally
-        {
-            if (owned)
-            {
-                handle?.Dispose();
-            }
         }
 
         if (length == _buffer.Length)

@@ -12,27 +12,22 @@ internal sealed class ProcHandles : IDisposable
 {
     private readonly Dictionary<string, SafeFileHandle> _kept = new(StringComparer.Ordinal);
 
-    /// <summary>A handle to <paramref name="path"/>; dispose it only when <paramref name="owned"/> is true.</summary>
-    public SafeFileHandle Open(string path, out bool owned)
+    /// <summary>A handle to <paramref name="path"/> for one read: <c>using</c> it closes it unless it is kept.</summary>
+    public Lease Acquire(string path)
     {
         if (_kept.TryGetValue(path, out SafeFileHandle? kept))
         {
-            owned = false;
-            return kept;
+            return new Lease(kept, owned: false);
         }
 
         SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
-        if (path.StartsWith("/proc/", StringComparison.Ordinal))
+        if (!path.StartsWith("/proc/", StringComparison.Ordinal))
         {
-            _kept[path] = handle;
-            owned = false;
-        }
-        else
-        {
-            owned = true;
+            return new Lease(handle, owned: true);
         }
 
-        return handle;
+        _kept[path] = handle;
+        return new Lease(handle, owned: false);
     }
 
     /// <summary>Closes a kept handle after a failed read, so that the next poll opens the file again.</summary>
@@ -41,6 +36,20 @@ internal sealed class ProcHandles : IDisposable
         if (_kept.Remove(path, out SafeFileHandle? handle))
         {
             handle.Dispose();
+        }
+    }
+
+    /// <summary>A handle for one read; disposing it closes it only when this read opened it for itself.</summary>
+    public readonly struct Lease(SafeFileHandle handle, bool owned) : IDisposable
+    {
+        public SafeFileHandle Handle => handle;
+
+        public void Dispose()
+        {
+            if (owned)
+            {
+                handle.Dispose();
+            }
         }
     }
 

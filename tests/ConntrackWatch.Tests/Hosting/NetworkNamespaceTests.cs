@@ -69,10 +69,10 @@ public sealed partial class NetworkNamespaceTests
         string oracle = ns.Exec("conntrack", "-S");
 
         Assert.Equal(expectedSource, report.GetProperty("countersSource").GetString());
-        Assert.Equal(Sum(oracle, "drop"), report.GetProperty("drop").GetInt64());
-        Assert.Equal(Sum(oracle, "early_drop"), report.GetProperty("earlyDrop").GetInt64());
-        Assert.Equal(Sum(oracle, "insert_failed"), report.GetProperty("insertFailed").GetInt64());
-        Assert.Equal(Sum(oracle, "chaintoolong"), report.GetProperty("chainTooLong").GetInt64());
+        Assert.Equal(Command.SumConntrackStat(oracle, "drop"), report.GetProperty("drop").GetInt64());
+        Assert.Equal(Command.SumConntrackStat(oracle, "early_drop"), report.GetProperty("earlyDrop").GetInt64());
+        Assert.Equal(Command.SumConntrackStat(oracle, "insert_failed"), report.GetProperty("insertFailed").GetInt64());
+        Assert.Equal(Command.SumConntrackStat(oracle, "chaintoolong"), report.GetProperty("chainTooLong").GetInt64());
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed partial class NetworkNamespaceTests
         max.Dispose();
 
         string oracle = ns.Exec("conntrack", "-S");
-        Assert.True(Sum(oracle, "drop") + Sum(oracle, "early_drop") >= 300 - 1, oracle);
+        Assert.True(Command.SumConntrackStat(oracle, "drop") + Command.SumConntrackStat(oracle, "early_drop") >= 300 - 1, oracle);
         Match logged = DropLine().Match(daemon.Error);
         Assert.True(logged.Success, daemon.Error);
         Assert.True(long.Parse(logged.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + long.Parse(logged.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) > 0);
@@ -121,9 +121,6 @@ public sealed partial class NetworkNamespaceTests
         daemon.Signal(DaemonProcess.Sigterm);
         Assert.Equal(0, await daemon.WaitForExitAsync());
     }
-
-    private static long Sum(string conntrackS, string counter) =>
-        Regex.Matches(conntrackS, $@"\b{counter}=(\d+)").Sum(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
 
     [GeneratedRegex(@"The kernel dropped (\d+) packets \(table full\) and evicted (\d+) entries")]
     private static partial Regex DropLine();

@@ -28,7 +28,7 @@ public sealed class JournalAuditTrailTests
         string output = string.Empty;
         await Eventually.TrueAsync(() =>
         {
-            output = MessageCatalogTests.Run(journalctl, $"--namespace={journal.Name}", $"MESSAGE_ID={raisedId}", "-o", "json", "--no-pager").Output;
+            output = Command.Run(journalctl, $"--namespace={journal.Name}", $"MESSAGE_ID={raisedId}", "-o", "json", "--no-pager").Output;
             return output.Length > 0;
         }, "journalctl MESSAGE_ID=<raised> lists the raise");
 
@@ -43,7 +43,7 @@ public sealed class JournalAuditTrailTests
         Assert.StartsWith("count 65 reached the high-water mark 60", raised.GetProperty("REASON").GetString(), StringComparison.Ordinal);
         Assert.True(long.Parse(raised.GetProperty("MEMORY_CEILING").GetString()!, System.Globalization.CultureInfo.InvariantCulture) > 120);
 
-        string all = MessageCatalogTests.Run(journalctl, $"--namespace={journal.Name}", "-o", "json", "--no-pager").Output;
+        string all = Command.Run(journalctl, $"--namespace={journal.Name}", "-o", "json", "--no-pager").Output;
         Assert.Contains(MessageIds.ByEventId[LogEvents.Started], all, StringComparison.Ordinal);
         Assert.Contains(MessageIds.ByEventId[LogEvents.Stopping], all, StringComparison.Ordinal);
     }

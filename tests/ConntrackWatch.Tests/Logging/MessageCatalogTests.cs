@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using ConntrackWatch.Logging;
@@ -59,29 +58,14 @@ public sealed partial class MessageCatalogTests
         Directory.CreateDirectory(catalogDirectory);
         File.Copy(CatalogPath, Path.Combine(catalogDirectory, "conntrackwatch.catalog"));
 
-        (int updateExit, _, string updateError) = Run(journalctl, $"--root={root.Path}", "--update-catalog");
-        (int listExit, string listed, _) = Run(journalctl, $"--root={root.Path}", "--list-catalog");
+        (int updateExit, _, string updateError) = Command.Run(journalctl, $"--root={root.Path}", "--update-catalog");
+        (int listExit, string listed, _) = Command.Run(journalctl, $"--root={root.Path}", "--list-catalog");
 
         Assert.True(updateExit == 0, updateError);
         Assert.Equal(0, listExit);
         Assert.DoesNotContain("Failed", updateError, StringComparison.OrdinalIgnoreCase);
         Assert.All(MessageIds.ByEventId.Values, id => Assert.Contains(id, listed, StringComparison.Ordinal));
         Assert.Contains("0188042c53234f66b3e7f64c4496bf9b conntrackwatch: nf_conntrack_max raised", listed, StringComparison.Ordinal);
-    }
-
-    internal static (int ExitCode, string Output, string Error) Run(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output, error.Result);
     }
 
     [GeneratedRegex(@"(?m)^-- ([0-9a-f]{32})\s*$")]

@@ -1,11 +1,9 @@
-using System.Diagnostics;
-using System.Text.RegularExpressions;
 using ConntrackWatch.Kernel;
 using ConntrackWatch.Kernel.Netlink;
 
 namespace ConntrackWatch.Tests.Kernel.Netlink;
 
-public sealed partial class CtnetlinkStatsReaderTests
+public sealed class CtnetlinkStatsReaderTests
 {
     [Fact]
     public void ReadsTheSameCountersAsConntrackMinusS()
@@ -16,13 +14,13 @@ public sealed partial class CtnetlinkStatsReaderTests
         using var reader = new CtnetlinkStatsReader();
 
         CountersRead ours = reader.Read();
-        string oracle = Run(conntrack, "-S");
+        string oracle = Command.RunChecked(conntrack, "-S");
 
         Assert.True(ours.IsOk, ours.Detail);
-        Assert.Equal(Sum(oracle, "drop"), ours.Counters!.Value.Drop);
-        Assert.Equal(Sum(oracle, "early_drop"), ours.Counters.Value.EarlyDrop);
-        Assert.Equal(Sum(oracle, "insert_failed"), ours.Counters.Value.InsertFailed);
-        Assert.Equal(Sum(oracle, "chaintoolong"), ours.Counters.Value.ChainTooLong ?? 0);
+        Assert.Equal(Command.SumConntrackStat(oracle, "drop"), ours.Counters!.Value.Drop);
+        Assert.Equal(Command.SumConntrackStat(oracle, "early_drop"), ours.Counters.Value.EarlyDrop);
+        Assert.Equal(Command.SumConntrackStat(oracle, "insert_failed"), ours.Counters.Value.InsertFailed);
+        Assert.Equal(Command.SumConntrackStat(oracle, "chaintoolong"), ours.Counters.Value.ChainTooLong ?? 0);
     }
 
     [Fact]
@@ -34,22 +32,5 @@ public sealed partial class CtnetlinkStatsReaderTests
 
         Assert.True(reader.Read().IsOk);
         Assert.True(reader.Read().IsOk);
-    }
-
-    internal static long Sum(string conntrackS, string counter) =>
-        Regex.Matches(conntrackS, $@"\b{counter}=(\d+)").Sum(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
-
-    internal static string Run(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return output;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace ConntrackWatch.Tests.Support.RealKernel;
@@ -16,7 +15,7 @@ public sealed class NetworkNamespace : IDisposable
         _ip = Prerequisite.RequireExecutable("ip");
         Prerequisite.RequireExecutable("nft");
         Name = $"cwtest{Environment.ProcessId}x{Random.Shared.Next(100_000, 999_999)}";
-        Run(_ip, "netns", "add", Name);
+        Command.RunChecked(_ip, "netns", "add", Name);
         Exec("ip", "link", "set", "lo", "up");
         Exec("nft", "add", "table", "inet", "cwtest");
         Exec("nft", "add", "chain", "inet", "cwtest", "output", "{ type filter hook output priority 0; policy accept; }");
@@ -38,29 +37,7 @@ public sealed class NetworkNamespace : IDisposable
         long.Parse(Exec("cat", "/proc/sys/net/netfilter/nf_conntrack_count").Trim(), CultureInfo.InvariantCulture);
 
     /// <summary>Runs a command inside the namespace and returns its standard output; fails on a non-zero exit.</summary>
-    public string Exec(params string[] command) => Run(_ip, ["netns", "exec", Name, .. command]);
+    public string Exec(params string[] command) => Command.RunChecked(_ip, ["netns", "exec", Name, .. command]);
 
-    public void Dispose() => Run(_ip, ["netns", "delete", Name], check: false);
-
-    private static string Run(string file, string[] args, bool check = true)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (check && process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {process.ExitCode}: {error.Result}");
-        }
-
-        return output;
-    }
-
-    private static string Run(string file, params string[] args) => Run(file, args, check: true);
+    public void Dispose() => Command.Run(_ip, "netns", "delete", Name);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace ConntrackWatch.Tests.Support.RealKernel;
 
@@ -23,22 +22,7 @@ public sealed class NftTable : IDisposable
 
     public string Name { get; }
 
-    public void Dispose() => Run($"delete table inet {Name}", check: false);
+    public void Dispose() => Command.Run(_nft, "delete", "table", "inet", Name);
 
-    private void Run(string command, bool check = true)
-    {
-        var start = new ProcessStartInfo(_nft) { RedirectStandardError = true, UseShellExecute = false };
-        foreach (string word in command.Split(' '))
-        {
-            start.ArgumentList.Add(word);
-        }
-
-        using Process process = Process.Start(start)!;
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (check && process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"nft {command} failed: {error}");
-        }
-    }
+    private void Run(string command) => Command.RunChecked(_nft, command.Split(' '));
 }
