@@ -182,7 +182,7 @@ print("| | ConntrackWatch (Native AOT) | node_exporter, conntrack only |")
 print("| --- | ---: | ---: |")
 print(f"| resident memory | {ours / 1024:.1f} MiB | {theirs / 1024:.1f} MiB |")
 print(f"| ratio to node_exporter | {ours / theirs:.2f}x | 1.00x |")
-print(f"| CPU while idle | {100 * cpu / elapsed:.3f}% | |")
+print(f"| CPU while idle | {100 * cpu / elapsed:.3f}% ({round(cpu * tick)} clock ticks of {1000 // tick} ms in {elapsed:.0f} s) | |")
 print(f"| start to READY=1 (median of 5) | {ready_ms[2]:.0f} ms | |")
 print(f"| one collection (count, max, drop counters) | see the BenchmarkDotNet Poll figure | {collection_us:.0f} µs (its own scrape metric, median) |")
 PY
