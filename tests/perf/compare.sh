@@ -106,7 +106,7 @@ ip netns exec "$ns" nft add table inet perf
 ip netns exec "$ns" nft add chain inet perf output '{ type filter hook output priority 0; policy accept; }'
 ip netns exec "$ns" nft add rule inet perf output ct state new counter accept
 ip netns exec "$ns" sysctl -qw net.netfilter.nf_conntrack_udp_timeout=600
-ip netns exec "$ns" bash -c 'for a in 1 2; do for p in $(seq 10001 60000); do echo x > /dev/udp/127.0.0.$a/$p; done; done 2>/dev/null; true'
+ip netns exec "$ns" bash -c 'for a in 1 2; do for p in $(seq 10001 60050); do echo x > /dev/udp/127.0.0.$a/$p; done; done 2>/dev/null; true'
 entries=$(ip netns exec "$ns" cat /proc/sys/net/netfilter/nf_conntrack_count)
 compare "$runs" \
     kwc "ip netns exec $ns wc -l /proc/net/nf_conntrack" \

@@ -95,13 +95,22 @@ public sealed class DaemonProcessTests
         using FakeProcTree tree = FakeProcTree.Modern(count: 65, max: 100);
         MakeTraversable(tree.Root);
         File.SetUnixFileMode(tree.PathOf(FakeProcTree.ModernCount), UnixFileMode.UserRead); // root only, like the table
-        Prerequisite.Require(Directory.GetParent(AppContext.BaseDirectory) is not null && IsReadableByOthers(AppContext.BaseDirectory),
-            $"needs the test output {AppContext.BaseDirectory} readable by other users, to run the binary as nobody");
+        // nobody must reach the binary: a copy in a directory of its own, whatever the checkout's permissions.
+        using var binary = new TempDirectory();
+        foreach (string file in Directory.EnumerateFiles(AppContext.BaseDirectory)
+                     .Where(f => Path.GetFileName(f).StartsWith("conntrackwatch", StringComparison.Ordinal) || f.EndsWith(".dll", StringComparison.Ordinal) || f.EndsWith("appsettings.json", StringComparison.Ordinal)))
+        {
+            File.Copy(file, Path.Combine(binary.Path, Path.GetFileName(file)));
+        }
+
+        MakeTraversable(binary.Path);
+        File.SetUnixFileMode(Path.Combine(binary.Path, "conntrackwatch"), (UnixFileMode)0b111_101_101);
 
         using var daemon = DaemonProcess.Start(
             [$"--Conntrack:ProcRoot={tree.Root}", "--Conntrack:PollInterval=00:00:00.100"],
             new Dictionary<string, string> { ["HOME"] = "/tmp" },
-            wrapper: [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]);
+            wrapper: [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"],
+            binary: Path.Combine(binary.Path, "conntrackwatch"));
 
         await daemon.WaitForErrorTextAsync("permission denied");
         await Task.Delay(1000, TestContext.Current.CancellationToken);
@@ -147,19 +156,6 @@ public sealed class DaemonProcessTests
                 ? UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute
                 : UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         }
-    }
-
-    private static bool IsReadableByOthers(string directory)
-    {
-        for (DirectoryInfo? dir = new(directory); dir is not null; dir = dir.Parent)
-        {
-            if (!dir.UnixFileMode.HasFlag(UnixFileMode.OtherExecute))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static int CountOccurrences(string text, string value) =>

@@ -36,9 +36,10 @@ public sealed partial class DaemonProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts the binary, optionally under a wrapper such as setpriv, with extra environment.</summary>
-    public static DaemonProcess Start(IEnumerable<string> args, IDictionary<string, string>? environment = null, string[]? wrapper = null)
+    public static DaemonProcess Start(
+        IEnumerable<string> args, IDictionary<string, string>? environment = null, string[]? wrapper = null, string? binary = null)
     {
-        string[] command = [.. wrapper ?? [], BinaryPath, .. args];
+        string[] command = [.. wrapper ?? [], binary ?? BinaryPath, .. args];
         var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
