@@ -1,5 +1,5 @@
-using ConntrackWatch.Logging;
 using ConntrackWatch.Configuration;
+using ConntrackWatch.Logging;
 using ConntrackWatch.Metrics;
 using ConntrackWatch.Systemd;
 using Microsoft.Extensions.Hosting;
@@ -28,13 +28,7 @@ internal sealed partial class ConntrackWorker(
         {
             do
             {
-                PollResult result = PollSafely();
-                if (result.Status == PollStatus.Completed)
-                {
-                    metrics.Publish(cycle.Latest);
-                }
-
-                notifications.PollCompleted(result);
+                PollAndReport();
                 if (settings.Current.PollInterval != interval)
                 {
                     interval = settings.Current.PollInterval;
@@ -58,8 +52,21 @@ internal sealed partial class ConntrackWorker(
         return base.StopAsync(cancellationToken);
     }
 
+    /// <summary>One poll, then its figures to the metrics textfile and its status line to systemd.</summary>
+    internal PollResult PollAndReport()
+    {
+        PollResult result = PollSafely();
+        if (result.Status == PollStatus.Completed)
+        {
+            metrics.Publish(cycle.Latest);
+        }
+
+        notifications.PollCompleted(result);
+        return result;
+    }
+
     /// <summary>One poll that cannot end the loop: an unforeseen fault is logged and the next poll tries again.</summary>
-    internal PollResult PollSafely()
+    private PollResult PollSafely()
     {
         try
         {

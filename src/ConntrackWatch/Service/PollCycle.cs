@@ -1,7 +1,7 @@
-using ConntrackWatch.Logging;
 using ConntrackWatch.Configuration;
 using ConntrackWatch.Decisions;
 using ConntrackWatch.Kernel;
+using ConntrackWatch.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace ConntrackWatch.Service;
@@ -66,12 +66,12 @@ internal sealed partial class PollCycle(
         window.Add(new Sample(seconds, count.Value, max.Value, kernelCounters?.TableFull));
         long? ceiling = CurrentCeiling(options);
         RaiseDecision decision = ThresholdPolicy.Decide(window, PolicySettings.From(options), ceiling);
-        bool raised = applier.Apply(decision, layout, _reader, window, options);
+        var result = new PollResult(PollStatus.Completed, decision, applier.Apply(decision, layout, _reader, window, options));
         ProcRead buckets = _reader.ReadBuckets(layout);
         Volatile.Write(ref _latest, new PollSnapshot(
-            time.GetUtcNow(), count.Value, raised ? decision.Target : max.Value, decision.HighWaterMark, ceiling,
+            time.GetUtcNow(), count.Value, result.MaxAfter, decision.HighWaterMark, ceiling,
             buckets.IsOk ? buckets.Value : null, kernelCounters, applier.RaisesTotal, decision.Trend));
-        return new PollResult(PollStatus.Completed, decision, raised);
+        return result;
     }
 
     private ConntrackLayout? FindLayout(ConntrackOptions options)
