@@ -111,9 +111,15 @@ entries=$(ip netns exec "$ns" cat /proc/sys/net/netfilter/nf_conntrack_count)
 compare "$runs" \
     kwc "ip netns exec $ns wc -l /proc/net/nf_conntrack" \
     kcw "ip netns exec $ns '$bin' status --Conntrack:CountSource=Table --Conntrack:StatsSource=File"
-echo "| Entries | \`wc -l\` | \`conntrackwatch status\` | ratio |"
-echo "| --- | ---: | ---: | ---: |"
-echo "| $entries | $(ms "${med_time[kwc]}") | $(ms "${med_time[kcw]}") | $(ratio "${med_time[kcw]}" "${med_time[kwc]}") |"
+# The daemon's own cost of a count, without a process start: BenchmarkDotNet in the same namespace.
+dotnet build "$repo/tests/ConntrackWatch.Benchmarks" -c Release -nologo -v:q >/dev/null
+(cd "$work" && ip netns exec "$ns" dotnet "$repo/tests/ConntrackWatch.Benchmarks/bin/Release/net10.0/ConntrackWatch.Benchmarks.dll" \
+    --filter '*RealTableBenchmarks*' --inProcess --exporters csv >"$work/bdn-real.log" 2>&1) || true
+in_process=$(awk -F, 'NR > 1 && /CountRealTable/ { for (i = 1; i <= NF; i++) if ($i ~ / ms$/) { print $i; exit } }' \
+    "$work"/BenchmarkDotNet.Artifacts/results/*RealTableBenchmarks-report.csv 2>/dev/null | sed 's/ ms//; s/"//g')
+echo "| Entries | \`wc -l\` | \`conntrackwatch status\` (whole process) | ratio | the daemon's count (in process, BenchmarkDotNet mean) | ratio |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+echo "| $entries | $(ms "${med_time[kwc]}") | $(ms "${med_time[kcw]}") | $(ratio "${med_time[kcw]}" "${med_time[kwc]}") | ${in_process:-n/a} ms | $( [[ -n "$in_process" ]] && ratio "$(awk -v m="$in_process" 'BEGIN { print m / 1000 }')" "${med_time[kwc]}" || echo n/a) |"
 ip netns delete "$ns"
 echo
 
