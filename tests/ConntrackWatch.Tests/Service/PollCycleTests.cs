@@ -187,11 +187,7 @@ public sealed class PollCycleTests
     [Fact]
     public void KeepsMonitoringWhenTheMaxIsReadOnly()
     {
-        // kernel.ngroups_max (65536) is mode 0444 like nf_conntrack_max in a container's network namespace.
-        const string readOnlySysctl = "/proc/sys/kernel/ngroups_max";
-        Prerequisite.Require(File.Exists(readOnlySysctl), $"needs {readOnlySysctl}");
-        FakeProcTree tree = FakeProcTree.Modern(count: 50_000, max: 1).Delete(FakeProcTree.ModernMax);
-        File.CreateSymbolicLink(tree.PathOf(FakeProcTree.ModernMax), readOnlySysctl);
+        FakeProcTree tree = FakeProcTree.Modern(count: 50_000, max: 1).LinkToReadOnlySysctl(FakeProcTree.ModernMax);
         using var harness = new PollHarness(tree);
 
         PollResult first = harness.Poll();

@@ -94,11 +94,7 @@ public sealed class TroubleSignalsTests
     [Fact]
     public void SaysWhenTheHashTableIsNotWritableHere()
     {
-        // kernel.ngroups_max (65536, mode 0444) stands for nf_conntrack_buckets in a non-initial namespace.
-        const string readOnlySysctl = "/proc/sys/kernel/ngroups_max";
-        Prerequisite.Require(File.Exists(readOnlySysctl), $"needs {readOnlySysctl}");
-        FakeProcTree tree = FakeProcTree.Modern(count: 400_000, max: 600_000).Delete(FakeProcTree.ModernBuckets);
-        File.CreateSymbolicLink(tree.PathOf(FakeProcTree.ModernBuckets), readOnlySysctl);
+        FakeProcTree tree = FakeProcTree.Modern(count: 400_000, max: 600_000).LinkToReadOnlySysctl(FakeProcTree.ModernBuckets);
         using var harness = new PollHarness(tree);
 
         Assert.True(harness.Poll().Raised);

@@ -68,6 +68,20 @@ public sealed class FakeProcTree : IDisposable
         return this;
     }
 
+    /// <summary>
+    /// Makes <paramref name="relative"/> a link to kernel.ngroups_max, a real sysctl of mode 0444 holding 65536:
+    /// what nf_conntrack_max and nf_conntrack_buckets are outside the initial network namespace, where the
+    /// kernel refuses writes even to root.
+    /// </summary>
+    public FakeProcTree LinkToReadOnlySysctl(string relative)
+    {
+        const string readOnlySysctl = "/proc/sys/kernel/ngroups_max";
+        Prerequisite.Require(File.Exists(readOnlySysctl), $"needs {readOnlySysctl}");
+        File.Delete(PathOf(relative));
+        File.CreateSymbolicLink(PathOf(relative), readOnlySysctl);
+        return this;
+    }
+
     public FakeProcTree Delete(string relative)
     {
         File.Delete(PathOf(relative));
