@@ -1,5 +1,7 @@
 using ConntrackWatch.Configuration;
+using ConntrackWatch.Decisions;
 using ConntrackWatch.Status;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -56,7 +58,7 @@ internal static class ConntrackWatchApp
     private static async Task<int> RunDaemonAsync(string[] args, HostSettings settings, CancellationToken cancellationToken)
     {
         using IHost host = ConntrackWatchHost.CreateBuilder(args, settings).Build();
-        ThrowOnFileErrors(host.Services);
+        ThrowOnFileErrors(host.Services.GetRequiredService<ConfigurationFileErrors>());
         ValidateOptions(host.Services);
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         return ExitCodes.Success;
@@ -67,9 +69,20 @@ internal static class ConntrackWatchApp
         bool json = args.Contains("--json");
         bool trend = args.Contains("--trend");
         string[] overrides = args.Where(arg => arg is not "--json" and not "--trend").ToArray();
-        using IHost host = ConntrackWatchHost.CreateBuilder(overrides, settings, runDaemon: false).Build();
-        ThrowOnFileErrors(host.Services);
-        StatusReport report = await host.Services.GetRequiredService<StatusProbe>().ProbeAsync(trend, CancellationToken.None).ConfigureAwait(false);
+        // The same layers, binding and validation as the daemon, without a host: a one-shot reading starts fast.
+        var configuration = new ConfigurationManager();
+        var fileErrors = new ConfigurationFileErrors();
+        ConntrackWatchHost.AddConfigurationLayers(configuration, overrides, settings, fileErrors, watch: false);
+        ThrowOnFileErrors(fileErrors);
+        var options = new ConntrackOptions();
+        OptionsBinding.Bind(configuration, options);
+        if (new ConntrackOptionsValidator().Validate(Options.DefaultName, options) is { Failed: true } invalid)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(ConntrackOptions), invalid.Failures);
+        }
+
+        var probe = new StatusProbe(options, new MemoryCeilingCache(TimeProvider.System), TimeProvider.System);
+        StatusReport report = await probe.ProbeAsync(trend, CancellationToken.None).ConfigureAwait(false);
         await stdout.WriteAsync(json ? StatusFormatter.Json(report) + "\n" : StatusFormatter.Text(report)).ConfigureAwait(false);
         return report.ExitCode;
     }
@@ -85,9 +98,9 @@ internal static class ConntrackWatchApp
         _ = services.GetRequiredService<IOptions<Metrics.MetricsOptions>>().Value;
     }
 
-    private static void ThrowOnFileErrors(IServiceProvider services)
+    private static void ThrowOnFileErrors(ConfigurationFileErrors fileErrors)
     {
-        if (services.GetRequiredService<ConfigurationFileErrors>().Take() is { } error)
+        if (fileErrors.Take() is { } error)
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(ConntrackOptions), [error]);
         }

@@ -2,7 +2,6 @@ using ConntrackWatch.Configuration;
 using ConntrackWatch.Decisions;
 using ConntrackWatch.Metrics;
 using ConntrackWatch.Service;
-using ConntrackWatch.Status;
 using ConntrackWatch.Systemd;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +18,7 @@ internal static class ConntrackWatchHost
 {
     public const string EnvironmentPrefix = "CONNTRACKWATCH_";
 
-    public static HostApplicationBuilder CreateBuilder(string[] args, HostSettings settings, bool runDaemon = true)
+    public static HostApplicationBuilder CreateBuilder(string[] args, HostSettings settings)
     {
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -29,26 +28,24 @@ internal static class ConntrackWatchHost
         });
 
         var fileErrors = new ConfigurationFileErrors();
-        AddConfigurationLayers(builder.Configuration, args, settings, fileErrors);
+        AddConfigurationLayers(builder.Configuration, args, settings, fileErrors, watch: true);
         builder.Services.AddSingleton(fileErrors);
         builder.Services.AddConntrackWatchCore();
-        if (runDaemon)
-        {
-            // Not AddSystemd(): its lifetime would send READY=1 at host start, before the first poll, and it
-            // detects systemd from the parent process, which ProtectProc=invisible hides. NOTIFY_SOCKET decides.
-            builder.Services.AddHostedService<ReloadSignalService>();
-            builder.Services.AddHostedService(services => new WatchdogService(
-                services.GetRequiredService<ServiceNotifications>(),
-                services.GetRequiredService<TimeProvider>(),
-                services.GetRequiredService<ILogger<WatchdogService>>(),
-                WatchdogSettings.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId)));
-            builder.Services.AddHostedService<ConntrackWorker>();
-        }
+
+        // Not AddSystemd(): its lifetime would send READY=1 at host start, before the first poll, and it
+        // detects systemd from the parent process, which ProtectProc=invisible hides. NOTIFY_SOCKET decides.
+        builder.Services.AddHostedService<ReloadSignalService>();
+        builder.Services.AddHostedService(services => new WatchdogService(
+            services.GetRequiredService<ServiceNotifications>(),
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILogger<WatchdogService>>(),
+            WatchdogSettings.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId)));
+        builder.Services.AddHostedService<ConntrackWorker>();
 
         builder.Services.AddSerilog((services, logger) =>
         {
             JournaldOptions journald = services.GetRequiredService<IOptions<JournaldOptions>>().Value;
-            LoggingSetup.Configure(logger, runDaemon && journald.UseJournald(Environment.GetEnvironmentVariable) ? journald : null);
+            LoggingSetup.Configure(logger, journald.UseJournald(Environment.GetEnvironmentVariable) ? journald : null);
             settings.Logging?.Invoke(logger);
         });
 
@@ -82,22 +79,24 @@ internal static class ConntrackWatchHost
         services.AddSingleton<RaiseApplier>();
         services.AddSingleton<CounterWatch>();
         services.AddSingleton<PollCycle>();
-        services.AddSingleton<StatusProbe>();
         services.TryAddSingleton(_ => SystemdNotifier.FromEnvironment());
         services.AddSingleton<ServiceNotifications>();
         return services;
     }
 
-    /// <summary>Later layers win: shipped defaults, per-host file, environment, command line.</summary>
-    private static void AddConfigurationLayers(
-        IConfigurationBuilder configuration, string[] args, HostSettings settings, ConfigurationFileErrors fileErrors)
+    /// <summary>
+    /// Later layers win: shipped defaults, per-host file, environment, command line. <paramref name="watch"/>
+    /// re-reads the per-host file when it changes (the daemon); a one-shot reading needs no watcher.
+    /// </summary>
+    public static void AddConfigurationLayers(
+        IConfigurationBuilder configuration, string[] args, HostSettings settings, ConfigurationFileErrors fileErrors, bool watch)
     {
         fileErrors.Attach(configuration);
         configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false);
 
         // Watching a file whose directory is missing would watch its nearest existing parent (all of /etc)
         // recursively; without the directory, a reload (SIGHUP) re-reads the file instead.
-        bool watch = Directory.Exists(Path.GetDirectoryName(settings.HostConfigPath));
+        watch &= Directory.Exists(Path.GetDirectoryName(settings.HostConfigPath));
         configuration.AddJsonFile(settings.HostConfigPath, optional: true, reloadOnChange: watch);
         configuration.AddEnvironmentVariables(EnvironmentPrefix);
         configuration.AddCommandLine(args);

@@ -6,7 +6,7 @@ using ConntrackWatch.Kernel;
 namespace ConntrackWatch.Status;
 
 /// <summary>Reads conntrack once, with the daemon's configuration, for a person or a monitoring system.</summary>
-internal sealed class StatusProbe(ConntrackSettings settings, MemoryCeilingCache ceilings, TimeProvider time)
+internal sealed class StatusProbe(ConntrackOptions options, MemoryCeilingCache ceilings, TimeProvider time)
 {
     /// <summary>At or above this fill level the state is critical whatever the ceiling.</summary>
     public const double CriticalPercent = 90.0;
@@ -23,7 +23,6 @@ internal sealed class StatusProbe(ConntrackSettings settings, MemoryCeilingCache
             return report;
         }
 
-        ConntrackOptions options = settings.Current;
         ConntrackLayout layout = ConntrackLayoutDetector.Detect(options.ProcRoot)!;
         using var reader = new ConntrackReader();
         var window = new SampleWindow(TrendSamples);
@@ -50,7 +49,6 @@ internal sealed class StatusProbe(ConntrackSettings settings, MemoryCeilingCache
 
     public StatusReport Probe()
     {
-        ConntrackOptions options = settings.Current;
         using var reader = new ConntrackReader();
         ConntrackLayout? layout = ConntrackLayoutDetector.Detect(options.ProcRoot);
         if (layout is null)

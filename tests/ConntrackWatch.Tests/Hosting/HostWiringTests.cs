@@ -27,12 +27,4 @@ public sealed class HostWiringTests
         Assert.Equal(TimeSpan.FromSeconds(5), options.PollInterval); // shipped default
         Assert.Same(options, host.Services.GetRequiredService<ConntrackSettings>().Current);
     }
-
-    [Fact]
-    public void TheStatusHostRunsNoWorker()
-    {
-        using IHost host = ConntrackWatchHost.CreateBuilder([], new HostSettings("/nonexistent/appsettings.json"), runDaemon: false).Build();
-
-        Assert.Empty(host.Services.GetServices<IHostedService>().OfType<ConntrackWorker>());
-    }
 }
