@@ -92,20 +92,22 @@ public sealed class JournaldSink : ILogEventSink, IDisposable
 
     private void Deliver(LogEvent logEvent)
     {
-        if (_pending.Count == 0 && TrySend(logEvent))
+        SendOutcome outcome = _pending.Count == 0 ? TrySend(logEvent) : SendOutcome.Unavailable;
+        if (outcome == SendOutcome.Sent)
         {
             return;
         }
 
-        // Earlier warnings are still waiting: this one queues behind them, keeping the order.
+        // Earlier warnings are still waiting: this one queues behind them, keeping the order. An entry that can
+        // never be sent is not kept: it would hold up every later one.
         _fallback.Write(logEvent);
-        if (logEvent.Level >= LogEventLevel.Warning)
+        if (outcome == SendOutcome.Unavailable && logEvent.Level >= LogEventLevel.Warning)
         {
             _pending.Add(logEvent);
         }
     }
 
-    private bool TrySend(LogEvent logEvent)
+    private SendOutcome TrySend(LogEvent logEvent)
     {
         SendResult result = _socket.Send(_encoder.Encode(logEvent).Span);
         if (result.Outcome == SendOutcome.Sent)
@@ -117,7 +119,13 @@ public sealed class JournaldSink : ILogEventSink, IDisposable
                 _fallback.Notice($"journald at {_socket.SocketPath} is back; delivering kept warnings there again.");
             }
 
-            return true;
+            return SendOutcome.Sent;
+        }
+
+        if (result.Outcome == SendOutcome.Rejected)
+        {
+            _fallback.Notice($"journald could not be given an entry ({result.Error}); it is on standard error only.");
+            return SendOutcome.Rejected;
         }
 
         if (!_unavailable)
@@ -127,19 +135,19 @@ public sealed class JournaldSink : ILogEventSink, IDisposable
                 $"journald unavailable ({result.Error}); writing to standard error and keeping warnings and errors to send once it is back.");
         }
 
-        return false;
+        return SendOutcome.Unavailable;
     }
 
     private void FlushPending()
     {
         while (_pending.TryPeek(out LogEvent logEvent))
         {
-            if (!TrySend(logEvent))
+            if (TrySend(logEvent) == SendOutcome.Unavailable)
             {
                 return;
             }
 
-            _pending.RemoveOldest();
+            _pending.RemoveOldest(); // sent, or rejected for good (it already went to standard error)
         }
 
         long dropped = _pending.TakeDropped();

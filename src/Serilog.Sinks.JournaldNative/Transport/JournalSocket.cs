@@ -71,7 +71,7 @@ public sealed class JournalSocket(string socketPath) : IDisposable
         int memfd = Libc.MemfdCreate("journal-data", Libc.MfdCloexec | Libc.MfdAllowSealing);
         if (memfd < 0)
         {
-            return SendResult.Unavailable($"memfd_create failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+            return SendResult.Rejected($"memfd_create failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
         }
 
         try
@@ -83,7 +83,7 @@ public sealed class JournalSocket(string socketPath) : IDisposable
                     nint n = Libc.Write(memfd, data + written, (nuint)(entry.Length - written));
                     if (n < 0)
                     {
-                        return Failure("write to memfd");
+                        return Failure("write to memfd", rejected: true);
                     }
 
                     written += (int)n;
@@ -93,7 +93,7 @@ public sealed class JournalSocket(string socketPath) : IDisposable
             // journald takes a memfd only when it can no longer change under it.
             if (Libc.Fcntl(memfd, Libc.FAddSeals, Libc.FSealSeal | Libc.FSealShrink | Libc.FSealGrow | Libc.FSealWrite) < 0)
             {
-                return Failure("sealing the memfd");
+                return Failure("sealing the memfd", rejected: true);
             }
 
             return PassDescriptor(socket, memfd);
@@ -156,6 +156,9 @@ public sealed class JournalSocket(string socketPath) : IDisposable
         return SendResult.Sent(viaMemfd: true);
     }
 
-    private SendResult Failure(string what) =>
-        SendResult.Unavailable($"{SocketPath}: {what} failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+    private SendResult Failure(string what, bool rejected = false)
+    {
+        string error = $"{SocketPath}: {what} failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}";
+        return rejected ? SendResult.Rejected(error) : SendResult.Unavailable(error);
+    }
 }

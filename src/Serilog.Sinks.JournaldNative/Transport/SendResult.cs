@@ -7,4 +7,6 @@ public readonly record struct SendResult(SendOutcome Outcome, bool ViaMemfd, str
     public static SendResult Sent(bool viaMemfd) => new(SendOutcome.Sent, viaMemfd, null);
 
     public static SendResult Unavailable(string error) => new(SendOutcome.Unavailable, false, error);
+
+    public static SendResult Rejected(string error) => new(SendOutcome.Rejected, false, error);
 }
