@@ -16,6 +16,7 @@ internal sealed partial class ConntrackSettings : IDisposable
     private readonly ConfigurationFileErrors _fileErrors;
     private readonly ILogger<ConntrackSettings> _logger;
     private readonly IDisposable _reloadRegistration;
+    private readonly Lock _reloading = new(); // SIGHUP and the file watcher may fire together
     private volatile ConntrackOptions _current;
 
     public ConntrackSettings(
@@ -36,6 +37,14 @@ internal sealed partial class ConntrackSettings : IDisposable
 
     /// <summary>Re-reads the configuration; returns false when the new values were rejected.</summary>
     public bool Reload()
+    {
+        lock (_reloading)
+        {
+            return ReloadLocked();
+        }
+    }
+
+    private bool ReloadLocked()
     {
         if (_fileErrors.Take() is { } fileError)
         {
