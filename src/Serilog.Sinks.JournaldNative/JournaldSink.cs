@@ -47,9 +47,6 @@ public sealed class JournaldSink : ILogEventSink, IDisposable
         _sender = Task.Factory.StartNew(SendLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
-    /// <summary>Entries sent as a sealed memfd because they were too large for one datagram.</summary>
-    public long SentViaMemfd { get; private set; }
-
     public void Emit(LogEvent logEvent) => _queue.Writer.TryWrite(logEvent);
 
     /// <summary>Delivers what is queued (up to a few seconds), then stops.</summary>
@@ -112,7 +109,6 @@ public sealed class JournaldSink : ILogEventSink, IDisposable
         SendResult result = _socket.Send(_encoder.Encode(logEvent).Span);
         if (result.Outcome == SendOutcome.Sent)
         {
-            SentViaMemfd += result.ViaMemfd ? 1 : 0;
             if (_unavailable)
             {
                 _unavailable = false;

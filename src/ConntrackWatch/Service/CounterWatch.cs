@@ -15,9 +15,6 @@ internal sealed partial class CounterWatch(TimeProvider time, ILogger<CounterWat
     private readonly RepeatLimiter _faults = new(time);
     private ConntrackCounters? _previous;
 
-    /// <summary>The counters of the last successful read.</summary>
-    public ConntrackCounters? Latest => _previous;
-
     public ConntrackCounters? Observe(ConntrackOptions options, long count, long max)
     {
         CountersRead read = _reader.Read(options);

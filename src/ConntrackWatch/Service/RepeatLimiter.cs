@@ -9,8 +9,6 @@ internal sealed class RepeatLimiter(TimeProvider time)
     private string? _active;
     private long _reportedAt;
 
-    public bool IsActive => _active is not null;
-
     /// <summary>True when <paramref name="condition"/> is new, differs from the last one, or is due again.</summary>
     public bool ShouldReport(string condition, TimeSpan repeatAfter)
     {
