@@ -1,5 +1,4 @@
 using ConntrackWatch.Configuration;
-using ConntrackWatch.Decisions;
 using ConntrackWatch.Status;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -81,7 +80,7 @@ internal static class ConntrackWatchApp
             throw new OptionsValidationException(Options.DefaultName, typeof(ConntrackOptions), invalid.Failures);
         }
 
-        var probe = new StatusProbe(options, new MemoryCeilingCache(TimeProvider.System), TimeProvider.System);
+        using var probe = new StatusProbe(options, TimeProvider.System);
         StatusReport report = await probe.ProbeAsync(trend, CancellationToken.None).ConfigureAwait(false);
         await stdout.WriteAsync(json ? StatusFormatter.Json(report) + "\n" : StatusFormatter.Text(report)).ConfigureAwait(false);
         return report.ExitCode;

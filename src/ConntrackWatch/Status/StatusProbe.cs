@@ -6,8 +6,11 @@ using ConntrackWatch.Kernel;
 namespace ConntrackWatch.Status;
 
 /// <summary>Reads conntrack once, with the daemon's configuration, for a person or a monitoring system.</summary>
-internal sealed class StatusProbe(ConntrackOptions options, MemoryCeilingCache ceilings, TimeProvider time)
+internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) : IDisposable
 {
+    private readonly ConntrackReader _reader = new();
+    private ConntrackLayout? _layout;
+
     /// <summary>At or above this fill level the state is critical whatever the ceiling.</summary>
     public const double CriticalPercent = 90.0;
 
@@ -23,14 +26,12 @@ internal sealed class StatusProbe(ConntrackOptions options, MemoryCeilingCache c
             return report;
         }
 
-        ConntrackLayout layout = ConntrackLayoutDetector.Detect(options.ProcRoot)!;
-        using var reader = new ConntrackReader();
         var window = new SampleWindow(TrendSamples);
         window.Add(new Sample(Seconds(), report.Count!.Value, max));
         for (int i = 1; i < TrendSamples; i++)
         {
             await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken).ConfigureAwait(false);
-            if (reader.ReadCount(layout, options.CountSource) is { IsOk: true } count)
+            if (_reader.ReadCount(_layout!, options.CountSource) is { IsOk: true } count)
             {
                 window.Add(new Sample(Seconds(), count.Value, max));
             }
@@ -47,17 +48,18 @@ internal sealed class StatusProbe(ConntrackOptions options, MemoryCeilingCache c
         double Seconds() => time.GetTimestamp() / (double)time.TimestampFrequency;
     }
 
+    public void Dispose() => _reader.Dispose();
+
     public StatusReport Probe()
     {
-        using var reader = new ConntrackReader();
-        ConntrackLayout? layout = ConntrackLayoutDetector.Detect(options.ProcRoot);
+        ConntrackLayout? layout = _layout = ConntrackLayoutDetector.Detect(options.ProcRoot);
         if (layout is null)
         {
             return Unknown(options, ConntrackLayoutDetector.DescribeAbsence(options.ProcRoot));
         }
 
-        ProcRead max = reader.ReadMax(layout);
-        ProcRead count = max.IsOk ? reader.ReadCount(layout, options.CountSource) : max;
+        ProcRead max = _reader.ReadMax(layout);
+        ProcRead count = max.IsOk ? _reader.ReadCount(layout, options.CountSource) : max;
         if (!count.IsOk)
         {
             return Unknown(options, $"{count.Path}: {count.Detail}") with
@@ -68,8 +70,8 @@ internal sealed class StatusProbe(ConntrackOptions options, MemoryCeilingCache c
             };
         }
 
-        CeilingRead ceiling = ceilings.Get(options);
-        ProcRead buckets = reader.ReadBuckets(layout);
+        CeilingRead ceiling = MemoryCeilingReader.Read(options);
+        ProcRead buckets = _reader.ReadBuckets(layout);
         using var countersReader = new CountersReader();
         CountersRead counters = countersReader.Read(options);
         long mark = ThresholdPolicy.HighWaterMark(max.Value, options.HighWaterPercent);
