@@ -1,6 +1,5 @@
 using ConntrackWatch.Configuration;
 using ConntrackWatch.Kernel.Netlink;
-using Microsoft.Win32.SafeHandles;
 
 namespace ConntrackWatch.Kernel;
 
@@ -70,7 +69,11 @@ internal sealed class CountersReader : IDisposable
         try
         {
             using ProcHandles.Lease file = _handles.Acquire(path);
-            length = ReadAll(file.Handle);
+            // One line per CPU: grow the buffer (rarely, and only once) until the whole file fits.
+            while ((length = ProcFileReader.ReadFromStart(file.Handle, _buffer)) == _buffer.Length)
+            {
+                Array.Resize(ref _buffer, _buffer.Length * 2);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -84,26 +87,5 @@ internal sealed class CountersReader : IDisposable
         return ProcStatCounters.TryParse(_buffer.AsSpan(0, length), out ConntrackCounters counters, out string? problem)
             ? CountersRead.Ok(counters, path)
             : CountersRead.Fault(ReadStatus.Malformed, path, problem!);
-    }
-
-    // One line per CPU: grow the buffer (rarely, and only once) until the whole file fits.
-    private int ReadAll(SafeFileHandle handle)
-    {
-        int total = 0;
-        while (true)
-        {
-            if (total == _buffer.Length)
-            {
-                Array.Resize(ref _buffer, _buffer.Length * 2);
-            }
-
-            int read = RandomAccess.Read(handle, _buffer.AsSpan(total), total);
-            if (read == 0)
-            {
-                return total;
-            }
-
-            total += read;
-        }
     }
 }

@@ -17,7 +17,7 @@ internal sealed class ProcFileReader(ProcHandles handles)
         try
         {
             using ProcHandles.Lease file = handles.Acquire(path);
-            length = ReadAll(file.Handle, _buffer);
+            length = ReadFromStart(file.Handle, _buffer);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -36,8 +36,11 @@ internal sealed class ProcFileReader(ProcHandles handles)
             : ProcRead.Fault(ReadStatus.Malformed, path, problem!);
     }
 
-    /// <summary>Fills <paramref name="buffer"/> from the start of the file; returns the bytes read.</summary>
-    private static int ReadAll(SafeFileHandle handle, byte[] buffer)
+    /// <summary>
+    /// Fills <paramref name="buffer"/> from the start of the file, until it is full or the file ends; returns the
+    /// bytes read. Reading from offset 0 makes the kernel generate a /proc file afresh.
+    /// </summary>
+    public static int ReadFromStart(SafeFileHandle handle, byte[] buffer)
     {
         int total = 0;
         int read;
