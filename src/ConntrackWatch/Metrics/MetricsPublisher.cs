@@ -1,3 +1,4 @@
+using ConntrackWatch.Configuration;
 using ConntrackWatch.Logging;
 using ConntrackWatch.Service;
 using Microsoft.Extensions.Logging;
@@ -8,6 +9,7 @@ namespace ConntrackWatch.Metrics;
 /// <summary>Rewrites the node_exporter textfile after each poll, when configured; a failure is logged, not fatal.</summary>
 internal sealed partial class MetricsPublisher(
     IOptions<MetricsOptions> options,
+    ConntrackSettings settings,
     TimeProvider time,
     ILogger<MetricsPublisher> logger)
 {
@@ -25,7 +27,7 @@ internal sealed partial class MetricsPublisher(
 
         if (TextfileWriter.Write(_path, PrometheusText.Render(snapshot)) is { } problem)
         {
-            if (_faults.ShouldReport(problem, TimeSpan.FromMinutes(5)))
+            if (_faults.ShouldReport(problem, settings.Current.AlarmRepeatInterval))
             {
                 LogWriteFailed(_path, problem);
             }
