@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using ConntrackWatch.Configuration;
 using ConntrackWatch.Kernel;
 
 namespace ConntrackWatch.Benchmarks;
@@ -14,7 +13,6 @@ public class PollBenchmarks
 {
     private readonly ConntrackReader _reader = new();
     private readonly CountersReader _counters = new();
-    private readonly ConntrackOptions _options = new() { StatsSource = StatsSource.Netlink };
     private ConntrackLayout _layout = null!;
 
     [GlobalSetup]
@@ -32,5 +30,5 @@ public class PollBenchmarks
     public bool Poll() =>
         _reader.ReadCount(_layout, CountSource.CountFile).IsOk
         & _reader.ReadMax(_layout).IsOk
-        & _counters.Read(_options).IsOk;
+        & _counters.Read("/proc", StatsSource.Netlink).IsOk;
 }

@@ -1,10 +1,15 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using ConntrackWatch.Decisions;
+using ConntrackWatch.Kernel;
 
 namespace ConntrackWatch.Configuration;
 
-/// <summary>The <c>Conntrack</c> section: what to watch, when to raise, and how far.</summary>
-public sealed class ConntrackOptions : IValidatableObject
+/// <summary>
+/// The <c>Conntrack</c> section: what to watch, when to raise, and how far. A record: two sets of options are
+/// equal when every value is, so a reload can never miss a changed key.
+/// </summary>
+public sealed record ConntrackOptions : IValidatableObject
 {
     public const string SectionName = "Conntrack";
 
@@ -41,6 +46,13 @@ public sealed class ConntrackOptions : IValidatableObject
     public bool ResizeBuckets { get; set; } = true;
 
     public int EntriesPerBucket { get; set; } = 4;
+
+    /// <summary>What the kernel reader needs of these options.</summary>
+    internal ReadSettings Reading =>
+        new(ProcRoot, CountSource, StatsSource, MemoryCeilingPercent, BytesPerEntry, CeilingRefreshInterval);
+
+    /// <summary>What the threshold policy needs of these options.</summary>
+    internal PolicySettings Policy => new(HighWaterPercent, RaiseMultiplier, Lookahead);
 
     /// <summary>One line with every effective value, for the start-up and reload log.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,

@@ -8,11 +8,16 @@ namespace ConntrackWatch.Configuration;
 
 /// <summary>
 /// The options in force. Starts with the values validated at start-up; on every configuration change it builds
-/// and validates a fresh set, and swaps it in only when valid, so a bad edit never replaces good values.
+/// and validates a fresh set, and swaps it in only when valid, so a bad edit never replaces good values. Options
+/// are compared by value. The Journald and Metrics sections are read once at start: a change to them is validated
+/// too, and the log says that it takes effect at the next start.
 /// </summary>
 internal sealed partial class ConntrackSettings : IDisposable
 {
     private readonly IOptionsFactory<ConntrackOptions> _factory;
+    private readonly IOptionsFactory<JournaldOptions> _journaldFactory;
+    private readonly IOptionsFactory<MetricsOptions> _metricsFactory;
+    private readonly (JournaldOptions Journald, MetricsOptions Metrics) _startedWith;
     private readonly ConfigurationFileErrors _fileErrors;
     private readonly ILogger<ConntrackSettings> _logger;
     private readonly IDisposable _reloadRegistration;
@@ -22,6 +27,10 @@ internal sealed partial class ConntrackSettings : IDisposable
     public ConntrackSettings(
         IOptions<ConntrackOptions> initial,
         IOptionsFactory<ConntrackOptions> factory,
+        IOptions<JournaldOptions> journald,
+        IOptionsFactory<JournaldOptions> journaldFactory,
+        IOptions<MetricsOptions> metrics,
+        IOptionsFactory<MetricsOptions> metricsFactory,
         IConfiguration configuration,
         ConfigurationFileErrors fileErrors,
         ILogger<ConntrackSettings> logger)
@@ -29,6 +38,9 @@ internal sealed partial class ConntrackSettings : IDisposable
         _fileErrors = fileErrors;
         _current = initial.Value;
         _factory = factory;
+        _journaldFactory = journaldFactory;
+        _metricsFactory = metricsFactory;
+        _startedWith = (journald.Value, metrics.Value);
         _logger = logger;
         _reloadRegistration = ChangeToken.OnChange(configuration.GetReloadToken, () => Reload());
     }
@@ -53,9 +65,11 @@ internal sealed partial class ConntrackSettings : IDisposable
         }
 
         ConntrackOptions candidate;
+        (JournaldOptions Journald, MetricsOptions Metrics) atNextStart;
         try
         {
             candidate = _factory.Create(Options.DefaultName);
+            atNextStart = (_journaldFactory.Create(Options.DefaultName), _metricsFactory.Create(Options.DefaultName));
         }
         catch (OptionsValidationException e)
         {
@@ -63,11 +77,18 @@ internal sealed partial class ConntrackSettings : IDisposable
             return false;
         }
 
-        string description = candidate.Describe();
-        if (description != _current.Describe())
+        if (candidate != _current)
         {
             _current = candidate;
+            string description = candidate.Describe();
             LogReloaded(description);
+        }
+
+        if (atNextStart != _startedWith)
+        {
+            string sections = string.Join(", ", ChangedSections(atNextStart));
+            string inForce = $"{_startedWith.Journald} {_startedWith.Metrics}";
+            LogNeedsRestart(sections, inForce);
         }
 
         return true;
@@ -75,8 +96,25 @@ internal sealed partial class ConntrackSettings : IDisposable
 
     public void Dispose() => _reloadRegistration.Dispose();
 
+    private IEnumerable<string> ChangedSections((JournaldOptions Journald, MetricsOptions Metrics) next)
+    {
+        if (next.Journald != _startedWith.Journald)
+        {
+            yield return JournaldOptions.SectionName + ":*";
+        }
+
+        if (next.Metrics != _startedWith.Metrics)
+        {
+            yield return MetricsOptions.SectionName + ":*";
+        }
+    }
+
     [LoggerMessage(EventId = LogEvents.ConfigurationReloaded, Level = LogLevel.Information, Message = "Configuration reloaded: {Configuration}")]
     private partial void LogReloaded(string configuration);
+
+    [LoggerMessage(EventId = LogEvents.ConfigurationNeedsRestart, Level = LogLevel.Warning,
+        Message = "Configuration change to {Sections} takes effect at the next start (systemctl restart conntrackwatch); until then in force: {Configuration}")]
+    private partial void LogNeedsRestart(string sections, string configuration);
 
     [LoggerMessage(EventId = LogEvents.ConfigurationRejected, Level = LogLevel.Error,
         Message = "Configuration change rejected: {Problems} Keeping the values in force: {Configuration}")]

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace ConntrackWatch.Configuration;
 
 /// <summary>The <c>Journald</c> section: where the audit trail goes.</summary>
-public sealed class JournaldOptions : IValidatableObject
+public sealed record JournaldOptions : IValidatableObject
 {
     public const string SectionName = "Journald";
 

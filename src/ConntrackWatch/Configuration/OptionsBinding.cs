@@ -1,4 +1,3 @@
-using ConntrackWatch.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 

@@ -1,11 +1,5 @@
-using ConntrackWatch.Configuration;
-
 namespace ConntrackWatch.Decisions;
 
 /// <summary>What the threshold policy needs of the configuration.</summary>
 /// <param name="Lookahead">Raise early when the trend reaches the high-water mark within this; zero: never.</param>
-internal readonly record struct PolicySettings(int HighWaterPercent, double RaiseMultiplier, TimeSpan Lookahead)
-{
-    public static PolicySettings From(ConntrackOptions options) =>
-        new(options.HighWaterPercent, options.RaiseMultiplier, options.Lookahead);
-}
+internal readonly record struct PolicySettings(int HighWaterPercent, double RaiseMultiplier, TimeSpan Lookahead);

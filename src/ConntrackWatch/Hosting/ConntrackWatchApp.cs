@@ -58,7 +58,7 @@ internal static class ConntrackWatchApp
     {
         using IHost host = ConntrackWatchHost.CreateBuilder(args, settings).Build();
         ThrowOnFileErrors(host.Services.GetRequiredService<ConfigurationFileErrors>());
-        ValidateOptions(host.Services);
+        OptionsRegistration.ValidateAll(host.Services);
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         return ExitCodes.Success;
     }
@@ -68,33 +68,22 @@ internal static class ConntrackWatchApp
         bool json = args.Contains("--json");
         bool trend = args.Contains("--trend");
         string[] overrides = args.Where(arg => arg is not "--json" and not "--trend").ToArray();
-        // The same layers, binding and validation as the daemon, without a host: a one-shot reading starts fast.
+        // The same layers, options registration and validation as the daemon, without a host: a one-shot reading
+        // starts fast.
         var configuration = new ConfigurationManager();
         var fileErrors = new ConfigurationFileErrors();
         ConntrackWatchHost.AddConfigurationLayers(configuration, overrides, settings, fileErrors, watch: false);
         ThrowOnFileErrors(fileErrors);
-        var options = new ConntrackOptions();
-        OptionsBinding.Bind(configuration, options);
-        if (new ConntrackOptionsValidator().Validate(Options.DefaultName, options) is { Failed: true } invalid)
-        {
-            throw new OptionsValidationException(Options.DefaultName, typeof(ConntrackOptions), invalid.Failures);
-        }
+        using ServiceProvider services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddConntrackWatchOptions()
+            .BuildServiceProvider();
+        ConntrackOptions options = OptionsRegistration.ValidateAll(services);
 
-        using var probe = new StatusProbe(options, TimeProvider.System);
+        using var probe = new StatusProbe(options, settings.Time ?? TimeProvider.System);
         StatusReport report = await probe.ProbeAsync(trend, CancellationToken.None).ConfigureAwait(false);
         await stdout.WriteAsync(json ? StatusFormatter.Json(report) + "\n" : StatusFormatter.Text(report)).ConfigureAwait(false);
         return report.ExitCode;
-    }
-
-    /// <summary>
-    /// Every section, validated before the host starts its services: a bad value then ends the process with one
-    /// clear message, not with the host's "failed to start" stack trace.
-    /// </summary>
-    private static void ValidateOptions(IServiceProvider services)
-    {
-        _ = services.GetRequiredService<IOptions<ConntrackOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<JournaldOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<Metrics.MetricsOptions>>().Value;
     }
 
     private static void ThrowOnFileErrors(ConfigurationFileErrors fileErrors)

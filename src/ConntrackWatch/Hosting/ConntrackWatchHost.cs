@@ -1,5 +1,5 @@
 using ConntrackWatch.Configuration;
-using ConntrackWatch.Decisions;
+using ConntrackWatch.Kernel;
 using ConntrackWatch.Metrics;
 using ConntrackWatch.Service;
 using ConntrackWatch.Systemd;
@@ -30,10 +30,16 @@ internal static class ConntrackWatchHost
         var fileErrors = new ConfigurationFileErrors();
         AddConfigurationLayers(builder.Configuration, args, settings, fileErrors, watch: true);
         builder.Services.AddSingleton(fileErrors);
+        if (settings.Time is { } time)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
         builder.Services.AddConntrackWatchCore();
 
         // Not AddSystemd(): its lifetime would send READY=1 at host start, before the first poll, and it
         // detects systemd from the parent process, which ProtectProc=invisible hides. NOTIFY_SOCKET decides.
+        builder.Services.AddHostedService<StoppingNotice>();
         builder.Services.AddHostedService<ReloadSignalService>();
         builder.Services.AddHostedService(services => new WatchdogService(
             services.GetRequiredService<ServiceNotifications>(),
@@ -59,28 +65,22 @@ internal static class ConntrackWatchHost
     public static IServiceCollection AddConntrackWatchCore(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<ConntrackOptions>()
-            .Configure<IConfiguration>((options, configuration) => OptionsBinding.Bind(configuration, options))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ConntrackOptions>, ConntrackOptionsValidator>();
-        services.AddOptions<JournaldOptions>()
-            .Configure<IConfiguration>((options, configuration) => OptionsBinding.Bind(configuration, options))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<JournaldOptions>, JournaldOptionsValidator>();
-        services.AddOptions<MetricsOptions>()
-            .Configure<IConfiguration>((options, configuration) => OptionsBinding.Bind(configuration, options))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>();
+        services.AddConntrackWatchOptions();
         services.AddMetrics();
-        services.AddSingleton<ConntrackMeter>();
-        services.AddSingleton<MetricsPublisher>();
         services.AddSingleton<ConntrackSettings>();
-        services.AddSingleton<MemoryCeilingCache>();
+        services.AddSingleton(services => new KernelReader(services.GetRequiredService<TimeProvider>()));
         services.AddSingleton<RaiseApplier>();
         services.AddSingleton<CounterWatch>();
         services.AddSingleton<PollCycle>();
         services.TryAddSingleton(_ => SystemdNotifier.FromEnvironment());
+
+        // The publishers of each poll's report, in this order: the textfile, the meter, then systemd's STATUS= line.
+        services.AddSingleton<MetricsPublisher>();
+        services.AddSingleton<ConntrackMeter>();
         services.AddSingleton<ServiceNotifications>();
+        services.AddSingleton<IPollPublisher>(services => services.GetRequiredService<MetricsPublisher>());
+        services.AddSingleton<IPollPublisher>(services => services.GetRequiredService<ConntrackMeter>());
+        services.AddSingleton<IPollPublisher>(services => services.GetRequiredService<ServiceNotifications>());
         return services;
     }
 

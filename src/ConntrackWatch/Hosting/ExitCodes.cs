@@ -1,6 +1,6 @@
 namespace ConntrackWatch.Hosting;
 
-/// <summary>Process exit codes: sysexits.h for the daemon, the monitoring-plugin convention for <c>status</c>.</summary>
+/// <summary>Process exit codes from sysexits.h; <c>status</c> exits with its <see cref="Status.StatusState"/>.</summary>
 internal static class ExitCodes
 {
     public const int Success = 0;
@@ -10,9 +10,4 @@ internal static class ExitCodes
 
     /// <summary>EX_CONFIG: the unit's RestartPreventExitStatus=78 keeps systemd from restarting into the same error.</summary>
     public const int InvalidConfiguration = 78;
-
-    public const int StatusOk = 0;
-    public const int StatusWarning = 1;
-    public const int StatusCritical = 2;
-    public const int StatusUnknown = 3;
 }

@@ -5,7 +5,8 @@ namespace ConntrackWatch.Hosting;
 /// <summary>What differs between the installed daemon and a test run of it.</summary>
 /// <param name="HostConfigPath">The per-host overrides file, reloaded on change.</param>
 /// <param name="Logging">Extra Serilog configuration, e.g. a sink that collects events in a test.</param>
-internal sealed record HostSettings(string HostConfigPath, Action<LoggerConfiguration>? Logging = null)
+/// <param name="Time">The clock of the daemon and of <c>status</c>; null: the system's.</param>
+internal sealed record HostSettings(string HostConfigPath, Action<LoggerConfiguration>? Logging = null, TimeProvider? Time = null)
 {
     public const string DefaultHostConfigPath = "/etc/conntrackwatch/appsettings.json";
 

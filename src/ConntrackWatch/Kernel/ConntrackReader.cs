@@ -1,5 +1,3 @@
-using ConntrackWatch.Configuration;
-
 namespace ConntrackWatch.Kernel;
 
 /// <summary>Reads the count and the maximum through a detected layout, without allocating per read.</summary>
@@ -17,28 +15,28 @@ internal sealed class ConntrackReader : IDisposable
 
     public void Dispose() => _handles.Dispose();
 
-    public ProcRead ReadMax(ConntrackLayout layout) => _files.ReadInteger(layout.MaxPath);
+    public KernelResult<long> ReadMax(ConntrackLayout layout) => _files.ReadInteger(layout.MaxPath);
 
     /// <summary>nf_conntrack_buckets, or Missing on kernels that do not expose it.</summary>
-    public ProcRead ReadBuckets(ConntrackLayout layout) => layout.BucketsPath is { } path
+    public KernelResult<long> ReadBuckets(ConntrackLayout layout) => layout.BucketsPath is { } path
         ? _files.ReadInteger(path)
-        : ProcRead.Fault(ReadStatus.Missing, layout.MaxPath, "this kernel has no nf_conntrack_buckets sysctl");
+        : KernelResult.Fault(ReadStatus.Missing, layout.MaxPath, "this kernel has no nf_conntrack_buckets sysctl");
 
-    public ProcRead ReadCount(ConntrackLayout layout, CountSource source) => source switch
+    public KernelResult<long> ReadCount(ConntrackLayout layout, CountSource source) => source switch
     {
         CountSource.CountFile => layout.CountFilePath is { } file
             ? _files.ReadInteger(file)
-            : ProcRead.Fault(ReadStatus.Missing, layout.MaxPath,
+            : KernelResult.Fault(ReadStatus.Missing, layout.MaxPath,
                 "Conntrack:CountSource is CountFile but this kernel has no nf_conntrack_count next to it; set it to Auto or Table"),
         CountSource.Table => layout.TablePath is { } table
             ? _lines.CountLines(table)
-            : ProcRead.Fault(ReadStatus.Missing, layout.MaxPath,
+            : KernelResult.Fault(ReadStatus.Missing, layout.MaxPath,
                 "Conntrack:CountSource is Table but this kernel has no /proc/net/nf_conntrack (CONFIG_NF_CONNTRACK_PROCFS is off); set it to Auto or CountFile"),
         _ => layout.CountFilePath is { } countFile
             ? _files.ReadInteger(countFile)
             : layout.TablePath is { } tablePath
                 ? _lines.CountLines(tablePath)
-                : ProcRead.Fault(ReadStatus.Missing, layout.MaxPath,
+                : KernelResult.Fault(ReadStatus.Missing, layout.MaxPath,
                     "this kernel has neither nf_conntrack_count nor /proc/net/nf_conntrack to count entries with"),
     };
 

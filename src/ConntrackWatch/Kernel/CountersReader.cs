@@ -1,4 +1,3 @@
-using ConntrackWatch.Configuration;
 using ConntrackWatch.Kernel.Netlink;
 
 namespace ConntrackWatch.Kernel;
@@ -16,10 +15,10 @@ internal sealed class CountersReader : IDisposable
     private byte[] _buffer = new byte[16 * 1024];
     private (string Root, string File) _statFile = (string.Empty, string.Empty);
 
-    public CountersRead Read(ConntrackOptions options)
+    public KernelResult<ConntrackCounters> Read(string procRoot, StatsSource source)
     {
-        string file = StatFileUnder(options.ProcRoot);
-        switch (options.StatsSource)
+        string file = StatFileUnder(procRoot);
+        switch (source)
         {
             case StatsSource.Netlink:
                 return _netlink.Read();
@@ -29,21 +28,21 @@ internal sealed class CountersReader : IDisposable
 
         // Auto. ctnetlink answers for the reading process's network namespace, not for a test tree: a ProcRoot
         // other than /proc reads the file, so that everything comes from the same place.
-        if (options.ProcRoot != "/proc")
+        if (procRoot != "/proc")
         {
             return ReadFile(file);
         }
 
-        CountersRead netlink = _netlink.Read();
+        KernelResult<ConntrackCounters> netlink = _netlink.Read();
         if (netlink.IsOk)
         {
             return netlink;
         }
 
-        CountersRead fromFile = ReadFile(file);
+        KernelResult<ConntrackCounters> fromFile = ReadFile(file);
         return fromFile.IsOk
             ? fromFile
-            : CountersRead.Fault(netlink.Status, $"{CtnetlinkStatsReader.SourceName}, then {file}", $"{netlink.Detail}; {fromFile.Detail}");
+            : KernelResult.Fault(netlink.Status, $"{CtnetlinkStatsReader.SourceName}, then {file}", $"{netlink.Detail}; {fromFile.Detail}");
     }
 
     // Built once per proc root, not per poll: a steady-state poll allocates nothing.
@@ -63,7 +62,7 @@ internal sealed class CountersReader : IDisposable
         _handles.Dispose();
     }
 
-    private CountersRead ReadFile(string path)
+    private KernelResult<ConntrackCounters> ReadFile(string path)
     {
         int length;
         try
@@ -78,14 +77,14 @@ internal sealed class CountersReader : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             _handles.Forget(path);
-            ProcRead fault = ProcRead.FromException(e, path);
-            return CountersRead.Fault(fault.Status, path, fault.Status == ReadStatus.Missing
-                ? "the file does not exist (the kernel lacks CONFIG_NF_CONNTRACK_PROCFS)"
-                : fault.Detail!);
+            KernelFault fault = KernelResult.FromException(e, path);
+            return fault.Status == ReadStatus.Missing
+                ? fault with { Detail = "the file does not exist (the kernel lacks CONFIG_NF_CONNTRACK_PROCFS)" }
+                : fault;
         }
 
         return ProcStatCounters.TryParse(_buffer.AsSpan(0, length), out ConntrackCounters counters, out string? problem)
-            ? CountersRead.Ok(counters, path)
-            : CountersRead.Fault(ReadStatus.Malformed, path, problem!);
+            ? KernelResult.Ok(path, counters)
+            : KernelResult.Fault(ReadStatus.Malformed, path, problem!);
     }
 }

@@ -14,17 +14,17 @@ internal sealed class LineCounter(ProcHandles? handles = null, int bufferSize = 
     private readonly ProcHandles _handles = handles ?? new ProcHandles();
     private byte[]? _buffer;
 
-    public ProcRead CountLines(string path)
+    public KernelResult<long> CountLines(string path)
     {
         try
         {
             using ProcHandles.Lease file = _handles.Acquire(path);
-            return ProcRead.Ok(path, CountLines(file.Handle));
+            return KernelResult.Ok(path, CountLines(file.Handle));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             _handles.Forget(path);
-            return ProcRead.FromException(e, path);
+            return KernelResult.FromException(e, path);
         }
     }
 

@@ -1,14 +1,11 @@
-using ConntrackWatch.Configuration;
-using ConntrackWatch.Decisions;
-
 namespace ConntrackWatch.Kernel;
 
 /// <summary>Computes the memory ceiling from meminfo and, where readable, slabinfo.</summary>
 internal static class MemoryCeilingReader
 {
-    public static CeilingRead Read(ConntrackOptions options)
+    public static KernelResult<MemoryCeiling?> Read(CeilingSettings settings)
     {
-        string memInfoPath = Path.Combine(options.ProcRoot, "meminfo");
+        string memInfoPath = Path.Combine(settings.ProcRoot, "meminfo");
         byte[] memInfo;
         try
         {
@@ -16,29 +13,29 @@ internal static class MemoryCeilingReader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new CeilingRead(null, ProcRead.FromException(e, memInfoPath));
+            return KernelResult.FromException(e, memInfoPath);
         }
 
         if (!MemInfo.TryParseMemTotal(memInfo, out long memTotalBytes, out string? problem))
         {
-            return new CeilingRead(null, ProcRead.Fault(ReadStatus.Malformed, memInfoPath, problem!));
+            return KernelResult.Fault(ReadStatus.Malformed, memInfoPath, problem!);
         }
 
-        (int bytesPerEntry, string source) = BytesPerEntry(options);
-        long entries = MemoryCeiling.ComputeEntries(memTotalBytes, options.MemoryCeilingPercent, bytesPerEntry);
-        return new CeilingRead(
-            new MemoryCeiling(entries, memTotalBytes, options.MemoryCeilingPercent, bytesPerEntry, source), null);
+        (int bytesPerEntry, string source) = BytesPerEntry(settings);
+        long entries = MemoryCeiling.ComputeEntries(memTotalBytes, settings.Percent, bytesPerEntry);
+        return KernelResult.Ok<MemoryCeiling?>(
+            memInfoPath, new MemoryCeiling(entries, memTotalBytes, settings.Percent, bytesPerEntry, source));
     }
 
-    private static (int Bytes, string Source) BytesPerEntry(ConntrackOptions options)
+    private static (int Bytes, string Source) BytesPerEntry(CeilingSettings settings)
     {
-        if (options.BytesPerEntry is { } configured)
+        if (settings.BytesPerEntry is { } configured)
         {
             return (configured, "Conntrack:BytesPerEntry");
         }
 
         // slabinfo is mode 0400: readable by root only, and absent without CONFIG_SLUB_DEBUG or SLAB.
-        string slabInfoPath = Path.Combine(options.ProcRoot, "slabinfo");
+        string slabInfoPath = Path.Combine(settings.ProcRoot, "slabinfo");
         try
         {
             if (SlabInfo.TryParseConntrackObjectSize(File.ReadAllBytes(slabInfoPath), out int objectSize))
@@ -51,7 +48,7 @@ internal static class MemoryCeilingReader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return (MemoryCeiling.DefaultBytesPerEntry, $"default ({slabInfoPath} not readable: {ProcRead.FromException(e, slabInfoPath).Detail})");
+            return (MemoryCeiling.DefaultBytesPerEntry, $"default ({slabInfoPath} not readable: {KernelResult.FromException(e, slabInfoPath).Detail})");
         }
     }
 }

@@ -11,7 +11,7 @@ internal sealed class ProcFileReader(ProcHandles handles)
     // A sysctl integer is at most 20 digits; anything longer than this buffer is not one.
     private readonly byte[] _buffer = new byte[256];
 
-    public ProcRead ReadInteger(string path)
+    public KernelResult<long> ReadInteger(string path)
     {
         int length;
         try
@@ -22,18 +22,18 @@ internal sealed class ProcFileReader(ProcHandles handles)
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             handles.Forget(path);
-            return ProcRead.FromException(e, path);
+            return KernelResult.FromException(e, path);
         }
 
         if (length == _buffer.Length)
         {
-            return ProcRead.Fault(ReadStatus.Malformed, path,
+            return KernelResult.Fault(ReadStatus.Malformed, path,
                 $"expected one non-negative integer, found more than {_buffer.Length} bytes starting '{SysctlInteger.Show(_buffer)}'");
         }
 
         return SysctlInteger.TryParse(_buffer.AsSpan(0, length), out long value, out string? problem)
-            ? ProcRead.Ok(path, value)
-            : ProcRead.Fault(ReadStatus.Malformed, path, problem!);
+            ? KernelResult.Ok(path, value)
+            : KernelResult.Fault(ReadStatus.Malformed, path, problem!);
     }
 
     /// <summary>

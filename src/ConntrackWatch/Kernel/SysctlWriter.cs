@@ -8,12 +8,12 @@ internal static class SysctlWriter
 {
     private const int ReadOnlyFileSystemErrno = 30; // EROFS; .NET puts the errno into IOException.HResult
 
-    public static ProcRead WriteInteger(string path, long value)
+    public static KernelResult<long> WriteInteger(string path, long value)
     {
         Span<byte> text = stackalloc byte[24];
         if (!Utf8Formatter.TryFormat(value, text, out int length))
         {
-            return ProcRead.Fault(ReadStatus.Failed, path, $"cannot format {value}");
+            return KernelResult.Fault(ReadStatus.Failed, path, $"cannot format {value}");
         }
 
         text[length++] = (byte)'\n';
@@ -22,18 +22,18 @@ internal static class SysctlWriter
             // O_TRUNC as the shell's "echo N >" uses; the kernel parses the whole write as one value.
             using SafeFileHandle handle = File.OpenHandle(path, FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite);
             RandomAccess.Write(handle, text[..length], 0);
-            return ProcRead.Ok(path, value);
+            return KernelResult.Ok(path, value);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            ProcRead fault = ProcRead.FromException(e, path);
+            KernelFault fault = KernelResult.FromException(e, path);
             if (fault.Status == ReadStatus.Failed && e.HResult == ReadOnlyFileSystemErrno)
             {
-                return ProcRead.Fault(ReadStatus.ReadOnly, path, "read-only file system");
+                return KernelResult.Fault(ReadStatus.ReadOnly, path, "read-only file system");
             }
 
             return fault.Status == ReadStatus.Denied && HasNoWriteBit(path)
-                ? ProcRead.Fault(ReadStatus.ReadOnly, path, "not writable in this network namespace (the kernel makes it read-only outside the initial one)")
+                ? KernelResult.Fault(ReadStatus.ReadOnly, path, "not writable in this network namespace (the kernel makes it read-only outside the initial one)")
                 : fault;
         }
     }

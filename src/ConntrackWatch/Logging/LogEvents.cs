@@ -35,6 +35,7 @@ internal static class LogEvents
     public const int ConfigurationReloaded = 30;
     public const int ConfigurationRejected = 31;
     public const int ReloadRequested = 32;
+    public const int ConfigurationNeedsRestart = 33;
 
     public const int MetricsWriteFailed = 40;
 }

@@ -35,6 +35,7 @@ internal static class MessageIds
         [LogEvents.ConfigurationReloaded] = "62bcb28e6ffb45ffb09e554a21056be4",
         [LogEvents.ConfigurationRejected] = "f1621655e83a451ebe2983c18b028377",
         [LogEvents.ReloadRequested] = "4dda49db211d4164a2cedd361de2fdc6",
+        [LogEvents.ConfigurationNeedsRestart] = "e8e5999de8ce4b6fb87f7a909bd66bbb",
         [LogEvents.MetricsWriteFailed] = "ae2708659bb14f2da2447ea3c3a1cd3c",
     };
 }

@@ -1,39 +1,71 @@
 using System.Diagnostics.Metrics;
+using ConntrackWatch.Configuration;
 using ConntrackWatch.Service;
 
 namespace ConntrackWatch.Metrics;
 
 /// <summary>
-/// The same figures through System.Diagnostics.Metrics (a Meter named ConntrackWatch), for dotnet-counters and
-/// OpenTelemetry. Instruments are observed: they read the last poll's snapshot when a listener asks.
+/// The figures of <see cref="ConntrackMetrics"/> through System.Diagnostics.Metrics (a Meter named ConntrackWatch),
+/// for dotnet-counters and OpenTelemetry. Instruments are observed: they read the last completed poll's report
+/// when a listener asks. A figure that is unknown or infinite (not growing) is not measured.
 /// </summary>
-internal sealed class ConntrackMeter : IDisposable
+internal sealed class ConntrackMeter : IPollPublisher, IDisposable
 {
-    public const string MeterName = "ConntrackWatch";
+    public const string MeterName = MetricsOptions.MeterName;
 
     private readonly Meter _meter;
+    private readonly Lock _gate = new();
+    private PollReport _latest;
+    private bool _hasReport;
 
-    public ConntrackMeter(IMeterFactory meterFactory, PollCycle cycle)
+    public ConntrackMeter(IMeterFactory meterFactory)
     {
         _meter = meterFactory.Create(MeterName);
-        IEnumerable<Measurement<long>> Long(Func<PollSnapshot, long?> value) =>
-            cycle.Latest is { } s && value(s) is { } v ? [new Measurement<long>(v)] : [];
-        IEnumerable<Measurement<double>> Double(Func<PollSnapshot, double?> value) =>
-            cycle.Latest is { } s && value(s) is { } v ? [new Measurement<double>(v)] : [];
+        foreach (MetricDefinition metric in ConntrackMetrics.All)
+        {
+            if (metric.InstrumentName is not { } name)
+            {
+                continue;
+            }
 
-        _meter.CreateObservableGauge("conntrack.entries", () => Long(s => s.Count), "{entry}", "Connection-tracking entries in the table.");
-        _meter.CreateObservableGauge("conntrack.max", () => Long(s => s.Max), "{entry}", "nf_conntrack_max.");
-        _meter.CreateObservableGauge("conntrack.high_water_mark", () => Long(s => s.HighWaterMark), "{entry}", "The count at which the maximum is raised.");
-        _meter.CreateObservableGauge("conntrack.memory_ceiling", () => Long(s => s.MemoryCeiling), "{entry}", "The largest maximum the memory allows.");
-        _meter.CreateObservableGauge("conntrack.buckets", () => Long(s => s.Buckets), "{bucket}", "nf_conntrack_buckets.");
-        _meter.CreateObservableCounter("conntrack.kernel.drops", () => Long(s => s.Counters?.Drop), "{packet}", "Packets dropped: table full.");
-        _meter.CreateObservableCounter("conntrack.kernel.early_drops", () => Long(s => s.Counters?.EarlyDrop), "{entry}", "Entries evicted to make room.");
-        _meter.CreateObservableCounter("conntrack.kernel.insert_failed", () => Long(s => s.Counters?.InsertFailed), "{entry}", "Failed inserts.");
-        _meter.CreateObservableCounter("conntrack.kernel.chain_too_long", () => Long(s => s.Counters?.ChainTooLong), "{entry}", "Inserts refused for a long hash chain.");
-        _meter.CreateObservableCounter("conntrackwatch.raises", () => Long(s => s.RaisesTotal), "{raise}", "Raises of nf_conntrack_max.");
-        _meter.CreateObservableGauge("conntrack.growth", () => Double(s => s.Trend.GrowthPerSecond), "{entry}/s", "Growth of the count.");
-        _meter.CreateObservableGauge("conntrack.time_to_full", () => Double(s => s.Trend.IsGrowing ? s.Trend.SecondsToFull : null), "s", "Time until the table is full at the current growth.");
+            if (metric.IsInteger)
+            {
+                Func<IEnumerable<Measurement<long>>> observe = () => Observe(metric) is { } v ? [new Measurement<long>((long)v)] : [];
+                _ = metric.IsCounter
+                    ? _meter.CreateObservableCounter(name, observe, metric.Unit, metric.Help)
+                    : (ObservableInstrument<long>)_meter.CreateObservableGauge(name, observe, metric.Unit, metric.Help);
+            }
+            else
+            {
+                Func<IEnumerable<Measurement<double>>> observe = () => Observe(metric) is { } v ? [new Measurement<double>(v)] : [];
+                _ = metric.IsCounter
+                    ? _meter.CreateObservableCounter(name, observe, metric.Unit, metric.Help)
+                    : (ObservableInstrument<double>)_meter.CreateObservableGauge(name, observe, metric.Unit, metric.Help);
+            }
+        }
+    }
+
+    public void Publish(in PollReport report)
+    {
+        if (report.Outcome != PollOutcome.Completed)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _latest = report;
+            _hasReport = true;
+        }
     }
 
     public void Dispose() => _meter.Dispose();
+
+    private double? Observe(MetricDefinition metric)
+    {
+        lock (_gate)
+        {
+            return _hasReport && metric.Value(_latest) is { } value && double.IsFinite(value) ? value : null;
+        }
+    }
 }

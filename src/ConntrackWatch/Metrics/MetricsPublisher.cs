@@ -6,26 +6,26 @@ using Microsoft.Extensions.Options;
 
 namespace ConntrackWatch.Metrics;
 
-/// <summary>Rewrites the node_exporter textfile after each poll, when configured; a failure is logged, not fatal.</summary>
+/// <summary>Rewrites the node_exporter textfile after each completed poll, when configured; a failure is logged, not fatal.</summary>
 internal sealed partial class MetricsPublisher(
     IOptions<MetricsOptions> options,
     ConntrackSettings settings,
     TimeProvider time,
-    ILogger<MetricsPublisher> logger)
+    ILogger<MetricsPublisher> logger) : IPollPublisher
 {
     private readonly string? _path = options.Value.ResolveTextfile();
     private readonly RepeatLimiter _faults = new(time);
 
     public string? TextfilePath => _path;
 
-    public void Publish(PollSnapshot? snapshot)
+    public void Publish(in PollReport report)
     {
-        if (_path is null || snapshot is null)
+        if (_path is null || report.Outcome != PollOutcome.Completed)
         {
             return;
         }
 
-        if (TextfileWriter.Write(_path, PrometheusText.Render(snapshot)) is { } problem)
+        if (TextfileWriter.Write(_path, PrometheusText.Render(report)) is { } problem)
         {
             if (_faults.ShouldReport(problem, settings.Current.AlarmRepeatInterval))
             {

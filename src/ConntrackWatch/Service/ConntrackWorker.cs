@@ -1,39 +1,47 @@
 using ConntrackWatch.Configuration;
+using ConntrackWatch.Kernel;
 using ConntrackWatch.Logging;
-using ConntrackWatch.Metrics;
-using ConntrackWatch.Systemd;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ConntrackWatch.Service;
 
-/// <summary>The daemon's loop: one <see cref="PollCycle.PollOnce"/> per interval until the host stops.</summary>
+/// <summary>
+/// The daemon's loop: one <see cref="PollCycle.PollOnce"/> per interval until the host stops, each report handed
+/// to every publisher.
+/// </summary>
 internal sealed partial class ConntrackWorker(
     PollCycle cycle,
     ConntrackSettings settings,
-    ServiceNotifications notifications,
-    MetricsPublisher metrics,
-    ConntrackMeter meter,
+    IEnumerable<IPollPublisher> publishers,
+    IOptions<MetricsOptions> metrics,
     TimeProvider time,
     ILogger<ConntrackWorker> logger) : BackgroundService
 {
+    // An array: iterating it allocates nothing, unlike the IEnumerable a container hands out.
+    private readonly IPollPublisher[] _publishers = [.. publishers];
+    private long _raisesTotal;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         string configuration = settings.Current.Describe();
-        LogStarted(Environment.ProcessId, configuration, metrics.TextfilePath ?? "off", ConntrackMeter.MeterName);
-        GC.KeepAlive(meter); // resolved so that its instruments exist from the start
+        string textfile = metrics.Value.ResolveTextfile() ?? "off";
+        LogStarted(Environment.ProcessId, configuration, textfile, MetricsOptions.MeterName);
         TimeSpan interval = settings.Current.PollInterval;
         using var timer = new PeriodicTimer(interval, time);
         try
         {
             do
             {
-                PollAndReport();
+                // A reloaded interval takes effect from this poll on: the next tick is that far away.
                 if (settings.Current.PollInterval != interval)
                 {
                     interval = settings.Current.PollInterval;
                     timer.Period = interval;
                 }
+
+                PollAndReport();
             }
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
@@ -42,31 +50,24 @@ internal sealed partial class ConntrackWorker(
             // SIGTERM or SIGINT: the poll in progress has finished; stop cleanly.
         }
 
-        LogStopping(cycle.RaisesTotal);
+        LogStopping(_raisesTotal);
     }
 
-    /// <summary>STOPPING=1 as soon as the host begins to stop, before the loop winds down.</summary>
-    public override Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>One poll, then its report to every publisher.</summary>
+    internal PollReport PollAndReport()
     {
-        notifications.Stopping();
-        return base.StopAsync(cancellationToken);
-    }
-
-    /// <summary>One poll, then its figures to the metrics textfile and its status line to systemd.</summary>
-    internal PollResult PollAndReport()
-    {
-        PollResult result = PollSafely();
-        if (result.Status == PollStatus.Completed)
+        PollReport report = PollSafely();
+        _raisesTotal = report.RaisesTotal;
+        foreach (IPollPublisher publisher in _publishers)
         {
-            metrics.Publish(cycle.Latest);
+            publisher.Publish(report);
         }
 
-        notifications.PollCompleted(result);
-        return result;
+        return report;
     }
 
     /// <summary>One poll that cannot end the loop: an unforeseen fault is logged and the next poll tries again.</summary>
-    private PollResult PollSafely()
+    private PollReport PollSafely()
     {
         try
         {
@@ -77,7 +78,8 @@ internal sealed partial class ConntrackWorker(
 #pragma warning restore CA1031
         {
             LogPollFailed(e);
-            return PollResult.Skipped($"unexpected {e.GetType().Name}: {e.Message}");
+            return new PollReport(PollOutcome.Skipped, time.GetUtcNow(), default(KernelReading), default, RaiseOutcome.NotRaised,
+                _raisesTotal, $"unexpected {e.GetType().Name}: {e.Message}");
         }
     }
 

@@ -1,4 +1,3 @@
-using ConntrackWatch.Configuration;
 using ConntrackWatch.Kernel;
 using ConntrackWatch.Logging;
 using Microsoft.Extensions.Logging;
@@ -6,39 +5,35 @@ using Microsoft.Extensions.Logging;
 namespace ConntrackWatch.Service;
 
 /// <summary>
-/// Reads the kernel's drop counters every poll and logs a warning with the deltas whenever they grow: packets
-/// were lost, or entries evicted, because the table was full.
+/// Watches the kernel's drop counters from poll to poll and logs a warning with the deltas whenever they grow:
+/// packets were lost, or entries evicted, because the table was full.
 /// </summary>
-internal sealed partial class CounterWatch(TimeProvider time, ILogger<CounterWatch> logger) : IDisposable
+internal sealed partial class CounterWatch(TimeProvider time, ILogger<CounterWatch> logger)
 {
-    private readonly CountersReader _reader = new();
     private readonly RepeatLimiter _faults = new(time);
     private ConntrackCounters? _previous;
 
-    public ConntrackCounters? Observe(ConntrackOptions options, long count, long max)
+    public void Observe(in KernelResult<ConntrackCounters> read, long count, long max, TimeSpan repeatInterval)
     {
-        CountersRead read = _reader.Read(options);
-        if (read.Counters is not { } counters)
+        if (!read.IsOk)
         {
-            if (_faults.ShouldReport($"{read.Source}|{read.Detail}", options.AlarmRepeatInterval))
+            if (_faults.ShouldReport($"{read.Path}|{read.Detail}", repeatInterval))
             {
-                LogUnavailable(read.Source, read.Detail);
+                LogUnavailable(read.Path, read.Detail);
             }
 
-            return null;
+            return;
         }
 
         _faults.Clear();
+        ConntrackCounters counters = read.Value;
         if (_previous is { } previous && counters.Since(previous) is { Any: true } delta)
         {
-            LogGrew(delta.Drop, delta.EarlyDrop, delta.InsertFailed, delta.ChainTooLong ?? 0, count, max, read.Source);
+            LogGrew(delta.Drop, delta.EarlyDrop, delta.InsertFailed, delta.ChainTooLong ?? 0, count, max, read.Path);
         }
 
         _previous = counters;
-        return counters;
     }
-
-    public void Dispose() => _reader.Dispose();
 
     [LoggerMessage(EventId = LogEvents.KernelDrops, Level = LogLevel.Warning,
         Message = "The kernel dropped {DropDelta} packets (table full) and evicted {EarlyDropDelta} entries to make room since the last poll; {InsertFailedDelta} inserts failed, {ChainTooLongDelta} refused for a too-long hash chain. Count {ConntrackCount} of max {ConntrackMax} (from {CountersSource})")]

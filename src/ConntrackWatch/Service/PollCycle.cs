@@ -7,106 +7,93 @@ using Microsoft.Extensions.Logging;
 namespace ConntrackWatch.Service;
 
 /// <summary>
-/// One poll: read the count and the maximum, add the sample to the window, ask the policy, apply its decision.
-/// Faults are logged (without flooding) and skip the poll; nothing here ends the process.
+/// One poll: the kernel reader's reading, added to the window, judged by the threshold policy, and the decision
+/// carried out by the applier. Faults are logged (without flooding) and skip the poll; nothing here ends the
+/// process. <c>status</c> reads and decides with the same reader and policy.
 /// </summary>
 internal sealed partial class PollCycle(
     ConntrackSettings settings,
-    MemoryCeilingCache ceilings,
+    KernelReader reader,
     RaiseApplier applier,
     CounterWatch counters,
     TimeProvider time,
-    ILogger<PollCycle> logger) : IDisposable
+    ILogger<PollCycle> logger)
 {
-    private readonly ConntrackReader _reader = new();
     private readonly RepeatLimiter _readFaults = new(time);
     private readonly RepeatLimiter _ceilingFaults = new(time);
     private SampleWindow? _window;
-    private PollSnapshot? _latest;
     private ConntrackLayout? _layout;
-    private string? _layoutRoot;
     private bool _waiting;
     private MemoryCeiling? _loggedCeiling;
 
-    /// <summary>The samples seen so far.</summary>
-    public SampleWindow? Window => _window;
-
-    /// <summary>Raises written (and read back) since start.</summary>
-    public long RaisesTotal => applier.RaisesTotal;
-
-    /// <summary>The figures of the last completed poll; null before the first.</summary>
-    public PollSnapshot? Latest => Volatile.Read(ref _latest);
-
-    public void Dispose() => _reader.Dispose();
-
-    public PollResult PollOnce()
+    public PollReport PollOnce()
     {
         ConntrackOptions options = settings.Current;
-        if (FindLayout(options) is not { } layout)
+        KernelReading reading = reader.Read(options.Reading);
+        if (reading.Layout is not { } layout)
         {
-            return PollResult.Unavailable;
+            ReportAbsence(reading.Absence!, options);
+            return new PollReport(PollOutcome.Unavailable, time.GetUtcNow(), reading, default, RaiseOutcome.NotRaised, applier.RaisesTotal);
         }
 
-        ProcRead max = _reader.ReadMax(layout);
-        ProcRead count = max.IsOk ? _reader.ReadCount(layout, options.CountSource) : max;
-        if (!count.IsOk)
+        ReportLayout(layout, options);
+        if (reading.Fault is { } fault)
         {
-            ReportReadFault(count, options);
-            return PollResult.Skipped($"{count.Path}: {count.Detail}");
+            ReportReadFault(fault, options);
+            return new PollReport(PollOutcome.Skipped, time.GetUtcNow(), reading, default, RaiseOutcome.NotRaised, applier.RaisesTotal,
+                fault.ToString());
         }
 
         if (_readFaults.Clear())
         {
-            LogReadRecovered(count.Value, max.Value);
+            LogReadRecovered(reading.Count.Value, reading.Max.Value);
         }
 
-        ConntrackCounters? kernelCounters = counters.Observe(options, count.Value, max.Value);
+        counters.Observe(reading.Counters, reading.Count.Value, reading.Max.Value, options.AlarmRepeatInterval);
+        ReportCeiling(reading.Ceiling, options);
         SampleWindow window = WindowFor(options);
-        double seconds = time.GetTimestamp() / (double)time.TimestampFrequency;
-        window.Add(new Sample(seconds, count.Value, max.Value, kernelCounters?.TableFull));
-        long? ceiling = CurrentCeiling(options);
-        RaiseDecision decision = ThresholdPolicy.Decide(window, PolicySettings.From(options), ceiling);
-        var result = new PollResult(PollStatus.Completed, decision, applier.Apply(decision, layout, _reader, window, options));
-        ProcRead buckets = _reader.ReadBuckets(layout);
-        Volatile.Write(ref _latest, new PollSnapshot(
-            time.GetUtcNow(), count.Value, result.MaxAfter, decision.HighWaterMark, ceiling,
-            buckets.IsOk ? buckets.Value : null, kernelCounters, applier.RaisesTotal, decision.Trend));
-        return result;
+        window.Add(Sample.Of(reading, Sample.Now(time)));
+        RaiseDecision decision = ThresholdPolicy.Decide(window, options.Policy, reading.Ceiling.Value?.Entries);
+        RaiseOutcome applied = applier.Apply(decision, layout, options);
+        if (applied != RaiseOutcome.NotRaised)
+        {
+            window.MarkLatestActedOn(); // the same evidence must not be acted on twice
+        }
+
+        if (applied == RaiseOutcome.Raised && options.ResizeBuckets)
+        {
+            reading = reading with { Buckets = reader.ReadBuckets(layout) }; // the raise may have resized it
+        }
+
+        return new PollReport(PollOutcome.Completed, time.GetUtcNow(), reading, decision, applied, applier.RaisesTotal);
     }
 
-    private ConntrackLayout? FindLayout(ConntrackOptions options)
+    private void ReportAbsence(string absence, ConntrackOptions options)
     {
-        if (_layout is not null && _layoutRoot == options.ProcRoot)
+        _layout = null;
+        if (!_waiting)
         {
-            return _layout;
+            _waiting = true;
+            LogWaiting(absence, options.PollInterval);
         }
-
-        ConntrackLayout? layout = ConntrackLayoutDetector.Detect(options.ProcRoot);
-        if (layout is null)
-        {
-            if (!_waiting)
-            {
-                _waiting = true;
-                string reason = ConntrackLayoutDetector.DescribeAbsence(options.ProcRoot);
-                LogWaiting(reason, options.PollInterval);
-            }
-
-            return null;
-        }
-
-        _waiting = false;
-        _layout = layout;
-        _layoutRoot = options.ProcRoot;
-        string countPath = ConntrackReader.DescribeSource(layout, options.CountSource);
-        LogLayoutDetected(layout.Name, layout.MaxPath, options.CountSource, countPath);
-        return layout;
     }
 
-    private void ReportReadFault(ProcRead fault, ConntrackOptions options)
+    private void ReportLayout(ConntrackLayout layout, ConntrackOptions options)
+    {
+        _waiting = false;
+        if (layout != _layout)
+        {
+            _layout = layout;
+            string countPath = ConntrackReader.DescribeSource(layout, options.CountSource);
+            LogLayoutDetected(layout.Name, layout.MaxPath, options.CountSource, countPath);
+        }
+    }
+
+    private void ReportReadFault(KernelFault fault, ConntrackOptions options)
     {
         if (fault.Status == ReadStatus.Missing)
         {
-            _layout = null; // detect again: the module may have been unloaded or the layout changed
+            _layout = null; // the reader detects the layout again; say what it finds
         }
 
         if (_readFaults.ShouldReport($"{fault.Status}|{fault.Path}|{fault.Detail}", options.AlarmRepeatInterval))
@@ -130,15 +117,14 @@ internal sealed partial class PollCycle(
         return _window;
     }
 
-    private long? CurrentCeiling(ConntrackOptions options)
+    private void ReportCeiling(in KernelResult<MemoryCeiling?> read, ConntrackOptions options)
     {
-        CeilingRead read = ceilings.Get(options);
         if (read.Fault is { } fault)
         {
             if (_ceilingFaults.ShouldReport($"{fault.Path}|{fault.Detail}", options.AlarmRepeatInterval))
             {
                 LogCeilingFault(fault.Path, fault.Detail,
-                    read.Ceiling is null ? "No raise is made until it can be read." : "Using the last good ceiling.");
+                    read.Value is null ? "No raise is made until it can be read." : "Using the last good ceiling.");
             }
         }
         else if (_ceilingFaults.Clear())
@@ -146,13 +132,11 @@ internal sealed partial class PollCycle(
             LogCeilingRecovered();
         }
 
-        if (read.Ceiling is { } ceiling && ceiling != _loggedCeiling)
+        if (read.Value is { } ceiling && ceiling != _loggedCeiling)
         {
             _loggedCeiling = ceiling;
             LogCeiling(ceiling.Entries, ceiling.Percent, ceiling.MemTotalBytes, ceiling.BytesPerEntry, ceiling.BytesPerEntrySource);
         }
-
-        return read.Ceiling?.Entries;
     }
 
     [LoggerMessage(EventId = LogEvents.LayoutDetected, Level = LogLevel.Information,

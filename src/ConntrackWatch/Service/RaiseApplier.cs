@@ -12,8 +12,9 @@ namespace ConntrackWatch.Service;
 /// or logs why not. Lasting conditions (ceiling alarm, write failures, dry-run decisions) are logged without
 /// flooding, and once when they end.
 /// </summary>
-internal sealed partial class RaiseApplier(TimeProvider time, ILogger<RaiseApplier> logger)
+internal sealed partial class RaiseApplier(TimeProvider time, ILogger<RaiseApplier> logger) : IDisposable
 {
+    private readonly ConntrackReader _readBack = new();
     private readonly RepeatLimiter _alarm = new(time);
     private readonly RepeatLimiter _writeFaults = new(time);
     private readonly RepeatLimiter _dryRun = new(time);
@@ -22,8 +23,10 @@ internal sealed partial class RaiseApplier(TimeProvider time, ILogger<RaiseAppli
     /// <summary>Raises written and read back since start.</summary>
     public long RaisesTotal { get; private set; }
 
-    /// <summary>Applies <paramref name="decision"/>; true when the maximum was raised.</summary>
-    public bool Apply(RaiseDecision decision, ConntrackLayout layout, ConntrackReader reader, SampleWindow window, ConntrackOptions options)
+    public void Dispose() => _readBack.Dispose();
+
+    /// <summary>Carries out <paramref name="decision"/> on the files of <paramref name="layout"/>.</summary>
+    public RaiseOutcome Apply(in RaiseDecision decision, ConntrackLayout layout, ConntrackOptions options)
     {
         if (decision.Kind is DecisionKind.None or DecisionKind.Raise && _alarm.Clear())
         {
@@ -38,28 +41,27 @@ internal sealed partial class RaiseApplier(TimeProvider time, ILogger<RaiseAppli
                     LogCeilingAlarm(decision.Ceiling, decision.Count, decision.CurrentMax, decision.Percent, decision.HighWaterMark, decision.Reason);
                 }
 
-                return false;
+                return RaiseOutcome.NotRaised;
             case DecisionKind.RefusedNoCeiling:
                 if (_alarm.ShouldReport("unknown", options.AlarmRepeatInterval))
                 {
                     LogRefusedNoCeiling(decision.Count, decision.CurrentMax, decision.HighWaterMark, decision.Reason);
                 }
 
-                return false;
+                return RaiseOutcome.NotRaised;
             case DecisionKind.Raise when options.DryRun:
                 if (_dryRun.ShouldReport($"{decision.CurrentMax}->{decision.Target}", options.AlarmRepeatInterval))
                 {
                     LogWouldRaise(decision.CurrentMax, decision.Target, decision.Count, decision.Percent, decision.HighWaterMark, decision.Ceiling, decision.Reason, Projection(decision.Trend));
                 }
 
-                window.MarkLatestActedOn();
-                return false;
+                return RaiseOutcome.DryRun;
             case DecisionKind.Raise:
-                return Raise(decision, layout, reader, window, options);
+                return Raise(decision, layout, options);
             default:
                 _writeFaults.Clear();
                 _dryRun.Clear();
-                return false;
+                return RaiseOutcome.NotRaised;
         }
     }
 
@@ -68,52 +70,51 @@ internal sealed partial class RaiseApplier(TimeProvider time, ILogger<RaiseAppli
         ? string.Create(CultureInfo.InvariantCulture, $"growing {trend.GrowthPerSecond:0.#}/s, full in {trend.SecondsToFull:0} s")
         : "not growing";
 
-    private bool Raise(RaiseDecision decision, ConntrackLayout layout, ConntrackReader reader, SampleWindow window, ConntrackOptions options)
+    private RaiseOutcome Raise(in RaiseDecision decision, ConntrackLayout layout, ConntrackOptions options)
     {
-        ProcRead written = SysctlWriter.WriteInteger(layout.MaxPath, decision.Target);
+        KernelResult<long> written = SysctlWriter.WriteInteger(layout.MaxPath, decision.Target);
         if (!written.IsOk)
         {
             if (_writeFaults.ShouldReport($"{written.Status}|{written.Detail}", options.AlarmRepeatInterval))
             {
-                LogWriteFailed(written.Path, decision.CurrentMax, decision.Target, written.Detail, Remedy.ForWrite(written));
+                LogWriteFailed(written.Path, decision.CurrentMax, decision.Target, written.Detail, Remedy.ForWrite(written.Fault!.Value));
             }
 
-            return false;
+            return RaiseOutcome.NotRaised;
         }
 
         _writeFaults.Clear();
-        window.MarkLatestActedOn();
-        ProcRead readBack = reader.ReadMax(layout);
+        KernelResult<long> readBack = _readBack.ReadMax(layout);
         if (!readBack.IsOk || readBack.Value != decision.Target)
         {
             LogReadBackMismatch(layout.MaxPath, decision.Target, readBack.IsOk ? readBack.Value.ToString(CultureInfo.InvariantCulture) : readBack.Detail);
-            return false;
+            return RaiseOutcome.NotConfirmed;
         }
 
         RaisesTotal++;
         LogRaised(decision.CurrentMax, decision.Target, decision.Count, decision.Percent, decision.HighWaterMark, decision.Ceiling, decision.Reason, Projection(decision.Trend));
         if (options.ResizeBuckets)
         {
-            ResizeBuckets(decision.Target, layout, reader, options);
+            ResizeBuckets(decision.Target, layout, options);
         }
 
-        return true;
+        return RaiseOutcome.Raised;
     }
 
     /// <summary>
     /// Keeps hash chains short: a maximum above EntriesPerBucket x nf_conntrack_buckets gets max / EntriesPerBucket
     /// buckets. The kernel rehashes every entry on a resize, so this happens at most once per raise.
     /// </summary>
-    private void ResizeBuckets(long newMax, ConntrackLayout layout, ConntrackReader reader, ConntrackOptions options)
+    private void ResizeBuckets(long newMax, ConntrackLayout layout, ConntrackOptions options)
     {
-        ProcRead buckets = reader.ReadBuckets(layout);
+        KernelResult<long> buckets = _readBack.ReadBuckets(layout);
         if (!buckets.IsOk || buckets.Value <= 0 || newMax <= options.EntriesPerBucket * buckets.Value)
         {
             return;
         }
 
         long wanted = (newMax + options.EntriesPerBucket - 1) / options.EntriesPerBucket;
-        ProcRead written = SysctlWriter.WriteInteger(buckets.Path, wanted);
+        KernelResult<long> written = SysctlWriter.WriteInteger(buckets.Path, wanted);
         if (!written.IsOk)
         {
             if (_bucketFaults.ShouldReport($"{written.Status}|{written.Detail}", options.AlarmRepeatInterval))
@@ -130,7 +131,7 @@ internal sealed partial class RaiseApplier(TimeProvider time, ILogger<RaiseAppli
         }
 
         _bucketFaults.Clear();
-        ProcRead after = reader.ReadBuckets(layout);
+        KernelResult<long> after = _readBack.ReadBuckets(layout);
         LogBucketsResized(buckets.Value, after.IsOk ? after.Value : wanted, newMax, options.EntriesPerBucket);
     }
 

@@ -29,6 +29,11 @@ internal static class StatusFormatter
             Line(text, "high-water mark", $"{report.HighWaterMark} ({report.HighWaterPercent}% of max)");
         }
 
+        if (report.Decision is { } decision)
+        {
+            Line(text, "decision", decision.Describe());
+        }
+
         if (report.MemoryCeiling is { } ceiling)
         {
             Line(text, "memory ceiling",

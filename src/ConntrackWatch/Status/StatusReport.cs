@@ -28,6 +28,9 @@ internal sealed record StatusReport
 
     public long? HighWaterMark { get; init; }
 
+    /// <summary>What the daemon would do now, decided by its own policy.</summary>
+    public StatusDecision? Decision { get; init; }
+
     public long? MemoryCeiling { get; init; }
 
     public int MemoryCeilingPercent { get; init; }

@@ -9,7 +9,7 @@ namespace ConntrackWatch.Systemd;
 /// What systemd hears from the daemon: READY=1 after the first poll, a STATUS= line after each, RELOADING=1 and
 /// STOPPING=1 around reloads and shutdown, and whether polls are completing, for the watchdog.
 /// </summary>
-internal sealed class ServiceNotifications(SystemdNotifier notifier, TimeProvider time, ConntrackSettings settings)
+internal sealed class ServiceNotifications(SystemdNotifier notifier, TimeProvider time, ConntrackSettings settings) : IPollPublisher
 {
     private long _lastPollCompleted;
     private bool _ready;
@@ -20,10 +20,10 @@ internal sealed class ServiceNotifications(SystemdNotifier notifier, TimeProvide
     /// READY=1 after the first poll, whether it read conntrack, found it absent or hit a fault it logged: in each
     /// case the daemon is up and watching. Later polls only update STATUS=.
     /// </summary>
-    public void PollCompleted(PollResult result)
+    public void Publish(in PollReport report)
     {
         Volatile.Write(ref _lastPollCompleted, time.GetTimestamp());
-        string status = "STATUS=" + StatusLine(result);
+        string status = "STATUS=" + StatusLine(report);
         notifier.Send(_ready ? status : "READY=1\n" + status);
         _ready = true;
     }
@@ -45,11 +45,11 @@ internal sealed class ServiceNotifications(SystemdNotifier notifier, TimeProvide
     public void Watchdog() => notifier.Send("WATCHDOG=1");
 
     /// <summary>One line with plain integers, for <c>systemctl status</c>.</summary>
-    public static string StatusLine(PollResult result) => result.Status switch
+    public static string StatusLine(in PollReport report) => report.Outcome switch
     {
-        PollStatus.Unavailable => "waiting for conntrack: the nf_conntrack module is not loaded",
-        PollStatus.Skipped => "poll skipped: " + (result.Problem ?? "see the journal"),
-        _ => Completed(result.Decision.Count, result.MaxAfter, result.Decision.Ceiling, result.Decision.Trend),
+        PollOutcome.Unavailable => "waiting for conntrack: the nf_conntrack module is not loaded",
+        PollOutcome.Skipped => "poll skipped: " + (report.Problem ?? "see the journal"),
+        _ => Completed(report.Decision.Count, report.MaxAfter, report.Decision.Ceiling, report.Decision.Trend),
     };
 
     private static string Completed(long count, long max, long? ceiling, Trend trend) => string.Create(CultureInfo.InvariantCulture,

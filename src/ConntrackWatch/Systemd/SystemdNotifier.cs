@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Text;
-using Microsoft.Extensions.Hosting.Systemd;
 
 namespace ConntrackWatch.Systemd;
 
@@ -8,7 +7,7 @@ namespace ConntrackWatch.Systemd;
 /// sd_notify(3): datagrams to the socket systemd names in NOTIFY_SOCKET. Enabled by that variable alone, not by
 /// guessing from the parent process, which ProtectProc=invisible hides. Keeps one socket open.
 /// </summary>
-internal sealed class SystemdNotifier : ISystemdNotifier, IDisposable
+internal sealed class SystemdNotifier : IDisposable
 {
     private readonly UnixDomainSocketEndPoint? _endPoint;
     private readonly Lock _gate = new();
@@ -26,8 +25,6 @@ internal sealed class SystemdNotifier : ISystemdNotifier, IDisposable
     public static SystemdNotifier FromEnvironment() => new(Environment.GetEnvironmentVariable("NOTIFY_SOCKET"));
 
     public bool IsEnabled => _endPoint is not null;
-
-    public void Notify(ServiceState state) => Send(state.ToString());
 
     /// <summary>Sends "KEY=VALUE" lines; false when not under systemd or the send failed (never throws).</summary>
     public bool Send(string message)

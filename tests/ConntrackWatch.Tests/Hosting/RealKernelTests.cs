@@ -23,7 +23,7 @@ public sealed class RealKernelTests
         Prerequisite.RequireRealConntrack();
         using var max = new SysctlRestorer(MaxPath);
 
-        ProcRead written = SysctlWriter.WriteInteger(MaxPath, max.Original + 1);
+        KernelResult<long> written = SysctlWriter.WriteInteger(MaxPath, max.Original + 1);
 
         Assert.True(written.IsOk, written.Detail);
         Assert.Equal(max.Original + 1, max.Current);

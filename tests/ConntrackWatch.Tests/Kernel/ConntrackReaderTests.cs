@@ -16,7 +16,7 @@ public sealed class ConntrackReaderTests
         using FakeProcTree tree = FakeProcTree.Modern(count: 42, max: 100).WithTable(FakeProcTree.ModernTable, 7);
         ConntrackLayout layout = ConntrackLayoutDetector.Detect(tree.Root)!;
 
-        ProcRead count = new ConntrackReader().ReadCount(layout, source);
+        KernelResult<long> count = new ConntrackReader().ReadCount(layout, source);
 
         Assert.True(count.IsOk, count.Detail);
         Assert.Equal(expected, count.Value);
@@ -38,7 +38,7 @@ public sealed class ConntrackReaderTests
         using FakeProcTree tree = FakeProcTree.Legacy(entries: 5, max: 100);
         ConntrackLayout layout = ConntrackLayoutDetector.Detect(tree.Root)!;
 
-        ProcRead count = new ConntrackReader().ReadCount(layout, CountSource.CountFile);
+        KernelResult<long> count = new ConntrackReader().ReadCount(layout, CountSource.CountFile);
 
         Assert.Equal(ReadStatus.Missing, count.Status);
         Assert.Contains("Conntrack:CountSource", count.Detail, StringComparison.Ordinal);
@@ -50,7 +50,7 @@ public sealed class ConntrackReaderTests
         using FakeProcTree tree = FakeProcTree.Modern(count: 1, max: 100).Write(FakeProcTree.ModernMax, "lots\n");
         ConntrackLayout layout = ConntrackLayoutDetector.Detect(tree.Root)!;
 
-        ProcRead max = new ConntrackReader().ReadMax(layout);
+        KernelResult<long> max = new ConntrackReader().ReadMax(layout);
 
         Assert.Equal(ReadStatus.Malformed, max.Status);
         Assert.Equal(tree.PathOf(FakeProcTree.ModernMax), max.Path);
@@ -63,7 +63,7 @@ public sealed class ConntrackReaderTests
         using FakeProcTree tree = FakeProcTree.Modern(count: 1, max: 100).Write(FakeProcTree.ModernMax, new string('9', 1000));
         ConntrackLayout layout = ConntrackLayoutDetector.Detect(tree.Root)!;
 
-        ProcRead max = new ConntrackReader().ReadMax(layout);
+        KernelResult<long> max = new ConntrackReader().ReadMax(layout);
 
         Assert.Equal(ReadStatus.Malformed, max.Status);
         Assert.Contains("more than", max.Detail, StringComparison.Ordinal);
@@ -76,8 +76,8 @@ public sealed class ConntrackReaderTests
         ConntrackLayout layout = ConntrackLayoutDetector.Detect("/proc")!;
         var reader = new ConntrackReader();
 
-        ProcRead max = reader.ReadMax(layout);
-        ProcRead countFile = reader.ReadCount(layout, CountSource.CountFile);
+        KernelResult<long> max = reader.ReadMax(layout);
+        KernelResult<long> countFile = reader.ReadCount(layout, CountSource.CountFile);
 
         Assert.True(max.IsOk && countFile.IsOk, $"{max.Detail} {countFile.Detail}");
         Assert.Equal(long.Parse(File.ReadAllText("/proc/sys/net/netfilter/nf_conntrack_max").Trim(), System.Globalization.CultureInfo.InvariantCulture), max.Value);

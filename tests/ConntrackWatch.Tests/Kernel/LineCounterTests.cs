@@ -22,7 +22,7 @@ public sealed class LineCounterTests : IDisposable
         string path = _directory.Combine("table");
         File.WriteAllText(path, content);
 
-        ProcRead result = new LineCounter().CountLines(path);
+        KernelResult<long> result = new LineCounter().CountLines(path);
 
         Assert.True(result.IsOk);
         Assert.Equal(expected, result.Value);
@@ -38,7 +38,7 @@ public sealed class LineCounterTests : IDisposable
         int lines = 1000;
         File.WriteAllText(path, string.Concat(Enumerable.Repeat(FakeProcTree.TableLine, lines)) + "partial");
 
-        ProcRead result = new LineCounter(bufferSize: bufferSize).CountLines(path);
+        KernelResult<long> result = new LineCounter(bufferSize: bufferSize).CountLines(path);
 
         Assert.Equal(lines + 1, result.Value);
     }
@@ -80,7 +80,7 @@ public sealed class LineCounterTests : IDisposable
         // /proc/self/status reports st_size 0 but has many lines: the counter must read to end of file.
         Assert.Equal(0, new FileInfo("/proc/self/status").Length);
 
-        ProcRead result = new LineCounter().CountLines("/proc/self/status");
+        KernelResult<long> result = new LineCounter().CountLines("/proc/self/status");
 
         Assert.True(result.Value > 10, $"counted {result.Value}");
     }
@@ -88,7 +88,7 @@ public sealed class LineCounterTests : IDisposable
     [Fact]
     public void ReportsAMissingTableAsMissing()
     {
-        ProcRead result = new LineCounter().CountLines(_directory.Combine("absent"));
+        KernelResult<long> result = new LineCounter().CountLines(_directory.Combine("absent"));
 
         Assert.Equal(ReadStatus.Missing, result.Status);
         Assert.EndsWith("absent", result.Path, StringComparison.Ordinal);

@@ -1,4 +1,3 @@
-using ConntrackWatch.Configuration;
 using ConntrackWatch.Kernel;
 using ConntrackWatch.Tests.Support.RealKernel;
 
@@ -31,7 +30,6 @@ public sealed class SteadyStatePollTests
         using var reader = new ConntrackReader();
         using var counters = new CountersReader();
         ConntrackLayout layout = ConntrackLayoutDetector.Detect("/proc")!;
-        var options = new ConntrackOptions { StatsSource = StatsSource.Netlink };
         Poll();
         Poll();
 
@@ -43,6 +41,6 @@ public sealed class SteadyStatePollTests
         Assert.Equal(0, allocated);
 
         bool Poll() =>
-            reader.ReadCount(layout, CountSource.Auto).IsOk & reader.ReadMax(layout).IsOk & counters.Read(options).IsOk;
+            reader.ReadCount(layout, CountSource.Auto).IsOk & reader.ReadMax(layout).IsOk & counters.Read("/proc", StatsSource.Netlink).IsOk;
     }
 }

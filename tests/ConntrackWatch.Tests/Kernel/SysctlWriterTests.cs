@@ -10,7 +10,7 @@ public sealed class SysctlWriterTests
     {
         using FakeProcTree tree = FakeProcTree.Modern(count: 1, max: 1000000);
 
-        ProcRead result = SysctlWriter.WriteInteger(tree.PathOf(FakeProcTree.ModernMax), 120);
+        KernelResult<long> result = SysctlWriter.WriteInteger(tree.PathOf(FakeProcTree.ModernMax), 120);
 
         Assert.True(result.IsOk, result.Detail);
         Assert.Equal("120\n", File.ReadAllText(tree.PathOf(FakeProcTree.ModernMax)));
@@ -21,7 +21,7 @@ public sealed class SysctlWriterTests
     {
         using var tree = new FakeProcTree();
 
-        ProcRead result = SysctlWriter.WriteInteger(tree.PathOf("nf_conntrack_max"), 120);
+        KernelResult<long> result = SysctlWriter.WriteInteger(tree.PathOf("nf_conntrack_max"), 120);
 
         Assert.Equal(ReadStatus.Missing, result.Status);
         Assert.False(File.Exists(tree.PathOf("nf_conntrack_max")));
@@ -36,7 +36,7 @@ public sealed class SysctlWriterTests
         Prerequisite.Require(File.Exists(readOnlySysctl), $"needs {readOnlySysctl}");
         string before = File.ReadAllText(readOnlySysctl);
 
-        ProcRead result = SysctlWriter.WriteInteger(readOnlySysctl, 1);
+        KernelResult<long> result = SysctlWriter.WriteInteger(readOnlySysctl, 1);
 
         Assert.Equal(ReadStatus.ReadOnly, result.Status);
         Assert.Contains("not writable in this network namespace", result.Detail, StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using ConntrackWatch.Configuration;
 using ConntrackWatch.Logging;
 using ConntrackWatch.Metrics;
 using ConntrackWatch.Service;
@@ -34,10 +35,10 @@ public sealed class MetricsPublishingTests
     {
         using var harness = new PollHarness(FakeProcTree.Modern(count: 1, max: 100), ("Metrics:TextfilePath", "/nonexistent-directory/metrics"));
         var publisher = harness.Get<MetricsPublisher>();
-        harness.Poll();
+        PollReport report = harness.Poll();
 
-        publisher.Publish(harness.Cycle.Latest);
-        publisher.Publish(harness.Cycle.Latest);
+        publisher.Publish(report);
+        publisher.Publish(report);
 
         Assert.Contains("/nonexistent-directory/metrics/conntrackwatch.prom", Assert.Single(harness.Logged(LogEvents.MetricsWriteFailed)).Message, StringComparison.Ordinal);
     }
@@ -46,8 +47,7 @@ public sealed class MetricsPublishingTests
     public void PublishesTheSameFiguresThroughTheConntrackWatchMeter()
     {
         using var harness = new PollHarness(FakeProcTree.Modern(count: 65, max: 100).WithStat(drop: 9));
-        _ = harness.Get<ConntrackMeter>();
-        harness.Poll();
+        harness.PollAndPublish();
         var seen = new Dictionary<string, double>();
         using var listener = new MeterListener
         {

@@ -15,8 +15,7 @@ public sealed class NodeExporterTests
         string nodeExporter = Prerequisite.RequireExecutable("prometheus-node-exporter");
         using var directory = new TempDirectory();
         using var harness = new PollHarness(FakeProcTree.Modern(count: 65, max: 100).WithStat(drop: 5), ("Metrics:TextfilePath", directory.Path));
-        harness.Poll();
-        harness.Get<MetricsPublisher>().Publish(harness.Cycle.Latest);
+        harness.PollAndPublish();
         int port = FreePort();
 
         using Process exporter = Process.Start(new ProcessStartInfo(nodeExporter)

@@ -8,9 +8,21 @@ namespace ConntrackWatch.Tests.Metrics;
 
 public sealed partial class PrometheusTextTests
 {
-    private static readonly PollSnapshot Snapshot = new(
-        DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_500), 1234, 262144, 157287, 4194304, 65536,
-        new ConntrackCounters(412, 3, 1, 0), 2, new Trend(12.5, 100, 20873, 5));
+    private static readonly KernelReading Reading = new(
+        new ConntrackLayout("sys/net/netfilter/nf_conntrack_max", "/proc/sys/net/netfilter/nf_conntrack_max", null, null),
+        KernelResult.Ok("max", 262144L),
+        KernelResult.Ok("count", 1234L),
+        KernelResult.Ok("buckets", 65536L),
+        KernelResult.Ok("ctnetlink", new ConntrackCounters(412, 3, 1, 0)),
+        KernelResult.Ok<MemoryCeiling?>("meminfo", new MemoryCeiling(4194304, 1L << 32, 70, 320, "test")));
+
+    private static readonly PollReport Snapshot = new(
+        PollOutcome.Completed,
+        DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_500),
+        Reading,
+        new RaiseDecision(DecisionKind.None, 1234, 262144, 157287, 262144, 4194304, false, "", RaiseTrigger.None, new Trend(12.5, 100, 20873, 5)),
+        RaiseOutcome.NotRaised,
+        2);
 
     [Fact]
     public void WritesEveryFigureWithHelpAndType()
@@ -50,7 +62,12 @@ public sealed partial class PrometheusTextTests
     [Fact]
     public void MarksUnknownFiguresAsNaNAndAStillTableAsNeverFull()
     {
-        PollSnapshot unknown = Snapshot with { MemoryCeiling = null, Buckets = null, Counters = null, Trend = Trend.None };
+        KernelFault fault = KernelResult.Fault(ReadStatus.Denied, "x", "permission denied");
+        PollReport unknown = Snapshot with
+        {
+            Reading = Reading with { Ceiling = fault, Buckets = fault, Counters = fault },
+            Decision = Snapshot.Decision with { Trend = Trend.None },
+        };
 
         string text = PrometheusText.Render(unknown);
 

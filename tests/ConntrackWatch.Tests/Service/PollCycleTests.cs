@@ -19,7 +19,7 @@ public sealed class PollCycleTests
     {
         using var harness = new PollHarness(FakeProcTree.Modern(count: 65, max: 100));
 
-        PollResult result = harness.Poll();
+        PollReport result = harness.Poll();
 
         Assert.True(result.Raised);
         Assert.Equal(120, harness.Tree.ReadNumber(FakeProcTree.ModernMax));
@@ -38,9 +38,9 @@ public sealed class PollCycleTests
     {
         using var harness = new PollHarness(FakeProcTree.Modern(count: 59, max: 100));
 
-        PollResult result = harness.Poll();
+        PollReport result = harness.Poll();
 
-        Assert.Equal(PollStatus.Completed, result.Status);
+        Assert.Equal(PollOutcome.Completed, result.Outcome);
         Assert.Equal(DecisionKind.None, result.Decision.Kind);
         Assert.Equal(100, harness.Tree.ReadNumber(FakeProcTree.ModernMax));
         Assert.DoesNotContain(harness.Logs.GetSnapshot(), r => r.Level >= LogLevel.Warning);
@@ -126,7 +126,7 @@ public sealed class PollCycleTests
         var tree = new FakeProcTree().WithMemInfo(1024 * 1024);
         using var harness = new PollHarness(tree);
 
-        Assert.Equal(PollStatus.Unavailable, harness.Poll().Status);
+        Assert.Equal(PollOutcome.Unavailable, harness.Poll().Outcome);
         harness.Poll();
         harness.Poll();
 
@@ -144,7 +144,7 @@ public sealed class PollCycleTests
         using var harness = new PollHarness(FakeProcTree.Modern(count: 65, max: 100));
         harness.Tree.Write(FakeProcTree.ModernCount, "garbage\n");
 
-        Assert.Equal(PollStatus.Skipped, harness.Poll().Status);
+        Assert.Equal(PollOutcome.Skipped, harness.Poll().Outcome);
         harness.Poll();
         harness.Poll();
 
@@ -165,7 +165,7 @@ public sealed class PollCycleTests
         using var harness = new PollHarness(FakeProcTree.Modern(count: 65, max: 100));
         harness.Tree.Write(FakeProcTree.ModernMax, "");
 
-        Assert.Equal(PollStatus.Skipped, harness.Poll().Status);
+        Assert.Equal(PollOutcome.Skipped, harness.Poll().Outcome);
 
         Assert.Contains("empty", Assert.Single(harness.Logged(LogEvents.ReadFault)).Message, StringComparison.Ordinal);
     }
@@ -177,8 +177,8 @@ public sealed class PollCycleTests
         harness.Poll();
         harness.Tree.Delete(FakeProcTree.ModernCount).Delete(FakeProcTree.ModernMax);
 
-        Assert.NotEqual(PollStatus.Completed, harness.Poll().Status);
-        Assert.Equal(PollStatus.Unavailable, harness.Poll().Status);
+        Assert.NotEqual(PollOutcome.Completed, harness.Poll().Outcome);
+        Assert.Equal(PollOutcome.Unavailable, harness.Poll().Outcome);
 
         harness.Tree.Write(FakeProcTree.ModernMax, "100\n").Write(FakeProcTree.ModernCount, "70\n");
         Assert.True(harness.Poll().Raised);
@@ -190,10 +190,10 @@ public sealed class PollCycleTests
         FakeProcTree tree = FakeProcTree.Modern(count: 50_000, max: 1).LinkToReadOnlySysctl(FakeProcTree.ModernMax);
         using var harness = new PollHarness(tree);
 
-        PollResult first = harness.Poll();
+        PollReport first = harness.Poll();
         harness.Poll();
 
-        Assert.Equal(PollStatus.Completed, first.Status);
+        Assert.Equal(PollOutcome.Completed, first.Outcome);
         Assert.False(first.Raised);
         FakeLogRecord failed = Assert.Single(harness.Logged(LogEvents.WriteFailed));
         Assert.Contains("not writable in this network namespace", failed.Message, StringComparison.Ordinal);
@@ -206,7 +206,7 @@ public sealed class PollCycleTests
     {
         using var harness = new PollHarness(FakeProcTree.Modern(count: 65, max: 100).Write("meminfo", "nonsense\n"));
 
-        PollResult result = harness.Poll();
+        PollReport result = harness.Poll();
 
         Assert.Equal(DecisionKind.RefusedNoCeiling, result.Decision.Kind);
         Assert.Equal(100, harness.Tree.ReadNumber(FakeProcTree.ModernMax));

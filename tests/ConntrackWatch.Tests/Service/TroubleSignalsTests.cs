@@ -16,7 +16,7 @@ public sealed class TroubleSignalsTests
         Assert.False(harness.Poll().Raised);
 
         harness.Tree.WithStat(drop: 512, earlyDrop: 14, insertFailed: 2);
-        PollResult result = harness.Poll();
+        PollReport result = harness.Poll();
 
         FakeLogRecord drops = Assert.Single(harness.Logged(LogEvents.KernelDrops));
         Assert.Equal(LogLevel.Warning, drops.Level);
@@ -39,7 +39,7 @@ public sealed class TroubleSignalsTests
 
         FakeLogRecord unavailable = Assert.Single(harness.Logged(LogEvents.CountersUnavailable));
         Assert.Contains("CONFIG_NF_CONNTRACK_PROCFS", unavailable.Message, StringComparison.Ordinal);
-        Assert.Equal(PollStatus.Completed, harness.Poll().Status);
+        Assert.Equal(PollOutcome.Completed, harness.Poll().Outcome);
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class TroubleSignalsTests
         // 50 entries/s leaves the mark of 6000 90 s away: no raise. Then the flood: 95 entries/s over the four
         // samples puts it 37 s away, within the 1-minute lookahead.
         harness.Tree.Write(FakeProcTree.ModernCount, "2500\n");
-        PollResult result = harness.Poll();
+        PollReport result = harness.Poll();
 
         Assert.True(result.Raised);
         Assert.Equal(RaiseTrigger.Projection, result.Decision.Trigger);
@@ -109,14 +109,13 @@ public sealed class TroubleSignalsTests
     {
         using var harness = new PollHarness(FakeProcTree.Modern(count: 65, max: 100).WithStat(drop: 3, earlyDrop: 1));
 
-        harness.Poll();
+        PollReport report = harness.Poll();
 
-        PollSnapshot snapshot = harness.Cycle.Latest!;
-        Assert.Equal(65, snapshot.Count);
-        Assert.Equal(120, snapshot.Max);
-        Assert.Equal(60, snapshot.HighWaterMark);
-        Assert.Equal(30, snapshot.Buckets);
-        Assert.Equal(3, snapshot.Counters!.Value.Drop);
-        Assert.Equal(1, snapshot.RaisesTotal);
+        Assert.Equal(65, report.Decision.Count);
+        Assert.Equal(120, report.MaxAfter);
+        Assert.Equal(60, report.Decision.HighWaterMark);
+        Assert.Equal(30, report.Buckets);
+        Assert.Equal(3, report.Counters!.Value.Drop);
+        Assert.Equal(1, report.RaisesTotal);
     }
 }

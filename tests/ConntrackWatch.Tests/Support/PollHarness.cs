@@ -6,6 +6,7 @@ using ConntrackWatch.Systemd;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
@@ -42,6 +43,7 @@ public sealed class PollHarness : IDisposable
             .AddSingleton(new SystemdNotifier(notifySocket))
             .AddLogging(logging => logging.AddFakeLogging().SetMinimumLevel(LogLevel.Debug))
             .AddConntrackWatchCore()
+            .AddSingleton<IPollPublisher>(Published)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         Logs = _services.GetFakeLogCollector();
         _ = Settings; // validated now, as the host's start does; later changes are reloads
@@ -50,6 +52,9 @@ public sealed class PollHarness : IDisposable
     public FakeProcTree Tree { get; }
 
     public FakeTimeProvider Time { get; } = new();
+
+    /// <summary>Every report the daemon's loop (or <see cref="PollAndPublish"/>) published, in order.</summary>
+    internal ReportRecorder Published { get; } = new();
 
     public IConfigurationRoot Configuration { get; }
 
@@ -62,11 +67,14 @@ public sealed class PollHarness : IDisposable
     internal T Get<T>()
         where T : notnull => _services.GetRequiredService<T>();
 
-    internal PollResult Poll() => Cycle.PollOnce();
+    internal PollReport Poll() => Cycle.PollOnce();
+
+    /// <summary>One poll whose report goes to every publisher, as the daemon's loop does.</summary>
+    internal PollReport PollAndPublish() => CreateWorker(new Microsoft.Extensions.Logging.Abstractions.NullLogger<ConntrackWorker>()).PollAndReport();
 
     /// <summary>The daemon's loop over this harness's services, logging to <paramref name="logger"/>.</summary>
     internal ConntrackWorker CreateWorker(ILogger<ConntrackWorker> logger) => new(
-        Cycle, Settings, Get<ServiceNotifications>(), Get<MetricsPublisher>(), Get<ConntrackMeter>(), Time, logger);
+        Cycle, Settings, _services.GetServices<IPollPublisher>(), Get<IOptions<MetricsOptions>>(), Time, logger);
 
     /// <summary>Changes one key and fires the configuration reload, as an edit of the per-host file does.</summary>
     public void Reconfigure(string key, string value)

@@ -16,8 +16,8 @@ public sealed class ServiceNotificationsTests
         using var harness = new PollHarness(FakeProcTree.Modern(count: 1234, max: 262144, memTotalKib: 1024 * 1024), notify.EnvironmentValue);
         var notifications = harness.Get<ServiceNotifications>();
 
-        notifications.PollCompleted(harness.Poll());
-        notifications.PollCompleted(harness.Poll());
+        notifications.Publish(harness.Poll());
+        notifications.Publish(harness.Poll());
 
         long ceiling = 1024L * 1024 * 1024 * 70 / 100 / (256 + IntPtr.Size);
         Assert.Equal($"READY=1\nSTATUS=count 1234 of max 262144 (0.5%), ceiling {ceiling}", notify.Receive());
@@ -29,8 +29,8 @@ public sealed class ServiceNotificationsTests
     {
         var decision = new RaiseDecision(DecisionKind.Raise, 65, 100, 60, 120, 5000, false, "r");
 
-        Assert.Equal("count 65 of max 120 (54.2%), ceiling 5000", ServiceNotifications.StatusLine(new PollResult(PollStatus.Completed, decision, Raised: true)));
-        Assert.Equal("count 65 of max 100 (65.0%), ceiling 5000", ServiceNotifications.StatusLine(new PollResult(PollStatus.Completed, decision, Raised: false)));
+        Assert.Equal("count 65 of max 120 (54.2%), ceiling 5000", ServiceNotifications.StatusLine(Reports.Completed(decision, raised: true)));
+        Assert.Equal("count 65 of max 100 (65.0%), ceiling 5000", ServiceNotifications.StatusLine(Reports.Completed(decision, raised: false)));
     }
 
     [Fact]
@@ -39,16 +39,16 @@ public sealed class ServiceNotificationsTests
         var decision = new RaiseDecision(DecisionKind.None, 1000, 10_000, 6000, 10_000, 50_000, false, "", RaiseTrigger.None, new Trend(12.5, 400, 720, 5));
 
         Assert.Equal("count 1000 of max 10000 (10.0%), ceiling 50000, growing 12.5/s, full in 720 s",
-            ServiceNotifications.StatusLine(new PollResult(PollStatus.Completed, decision, Raised: false)));
+            ServiceNotifications.StatusLine(Reports.Completed(decision, raised: false)));
     }
 
     [Fact]
     public void SaysWhatIsWrongWhenNoCountWasRead()
     {
-        Assert.StartsWith("waiting for conntrack", ServiceNotifications.StatusLine(PollResult.Unavailable), StringComparison.Ordinal);
-        Assert.Equal("poll skipped: /proc/x: empty", ServiceNotifications.StatusLine(PollResult.Skipped("/proc/x: empty")));
+        Assert.StartsWith("waiting for conntrack", ServiceNotifications.StatusLine(Reports.Of(PollOutcome.Unavailable)), StringComparison.Ordinal);
+        Assert.Equal("poll skipped: /proc/x: empty", ServiceNotifications.StatusLine(Reports.Of(PollOutcome.Skipped, "/proc/x: empty")));
         Assert.EndsWith("ceiling unknown", ServiceNotifications.StatusLine(
-            new PollResult(PollStatus.Completed, new RaiseDecision(DecisionKind.RefusedNoCeiling, 1, 10, 6, 10, null, false, ""), false)), StringComparison.Ordinal);
+            Reports.Completed(new RaiseDecision(DecisionKind.RefusedNoCeiling, 1, 10, 6, 10, null, false, ""), raised: false)), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class WatchdogServiceTests
         var logger = new FakeLogger<WatchdogService>();
         using var watchdog = new WatchdogService(notifications, harness.Time, logger, TimeSpan.FromSeconds(30));
         CancellationToken cancel = TestContext.Current.CancellationToken;
-        notifications.PollCompleted(harness.Poll());
+        notifications.Publish(harness.Poll());
         Assert.StartsWith("READY=1", notify.Receive(), StringComparison.Ordinal);
 
         await watchdog.StartAsync(cancel);
@@ -29,7 +29,7 @@ public sealed class WatchdogServiceTests
         await Eventually.TrueAsync(() => logger.Collector.GetSnapshot().Any(r => r.Id.Id == LogEvents.WatchdogWithheld), "the ping was withheld");
         Assert.False(notify.HasMessage(TimeSpan.FromMilliseconds(200)));
 
-        notifications.PollCompleted(harness.Poll());
+        notifications.Publish(harness.Poll());
         Assert.StartsWith("STATUS=", notify.Receive(), StringComparison.Ordinal);
         harness.Time.Advance(TimeSpan.FromSeconds(15));
         Assert.Equal("WATCHDOG=1", notify.Receive());

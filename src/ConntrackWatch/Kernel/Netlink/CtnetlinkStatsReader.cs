@@ -17,7 +17,7 @@ internal sealed class CtnetlinkStatsReader : IDisposable
     private NetlinkSocket? _socket;
     private uint _sequence;
 
-    public CountersRead Read()
+    public KernelResult<ConntrackCounters> Read()
     {
         if (_socket is null)
         {
@@ -46,11 +46,11 @@ internal sealed class CtnetlinkStatsReader : IDisposable
             switch (CtnetlinkStatsMessage.Parse(_buffer.AsSpan(0, received), ref sum, out int errno))
             {
                 case CtnetlinkStatsMessage.ParseOutcome.Done:
-                    return CountersRead.Ok(sum.ToCounters(), SourceName);
+                    return KernelResult.Ok(SourceName, sum.ToCounters());
                 case CtnetlinkStatsMessage.ParseOutcome.Error:
                     return Reset(Fault(errno, "the kernel refused IPCTNL_MSG_CT_GET_STATS_CPU"));
                 case CtnetlinkStatsMessage.ParseOutcome.Malformed:
-                    return Reset(CountersRead.Fault(ReadStatus.Malformed, SourceName, "the kernel's answer did not parse as netlink messages"));
+                    return Reset(KernelResult.Fault(ReadStatus.Malformed, SourceName, "the kernel's answer did not parse as netlink messages"));
             }
         }
     }
@@ -58,14 +58,14 @@ internal sealed class CtnetlinkStatsReader : IDisposable
     public void Dispose() => _socket?.Dispose();
 
     // After a failure the socket may hold the rest of a stale dump: start the next poll on a fresh one.
-    private CountersRead Reset(CountersRead fault)
+    private KernelResult<ConntrackCounters> Reset(KernelResult<ConntrackCounters> fault)
     {
         _socket?.Dispose();
         _socket = null;
         return fault;
     }
 
-    private static CountersRead Fault(int errno, string what) => CountersRead.Fault(
+    private static KernelFault Fault(int errno, string what) => KernelResult.Fault(
         errno is Eperm or Eacces ? ReadStatus.Denied : ReadStatus.Failed,
         SourceName,
         $"{what}: {NetlinkSocket.Describe(errno)}{(errno is Eperm or Eacces ? "; reading conntrack counters over netlink needs CAP_NET_ADMIN" : string.Empty)}");

@@ -1,11 +1,9 @@
-using ConntrackWatch.Kernel;
-
-namespace ConntrackWatch.Service;
+namespace ConntrackWatch.Kernel;
 
 /// <summary>What an admin can do about a failed read or write, in one sentence.</summary>
 internal static class Remedy
 {
-    public static string ForRead(ProcRead fault) => fault.Status switch
+    public static string ForRead(KernelFault fault) => fault.Status switch
     {
         ReadStatus.Denied =>
             "Run ConntrackWatch as root (the shipped unit does); /proc/net/nf_conntrack is readable by root only, " +
@@ -17,7 +15,7 @@ internal static class Remedy
         _ => "Check the kernel log (journalctl -k) for errors around the same time.",
     };
 
-    public static string ForWrite(ProcRead fault) => fault.Status switch
+    public static string ForWrite(KernelFault fault) => fault.Status switch
     {
         ReadStatus.ReadOnly =>
             "Only the host's initial network namespace can change nf_conntrack_max, and /proc/sys must be mounted " +

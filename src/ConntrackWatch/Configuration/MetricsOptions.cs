@@ -1,12 +1,15 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace ConntrackWatch.Metrics;
+namespace ConntrackWatch.Configuration;
 
 /// <summary>The <c>Metrics</c> section.</summary>
-public sealed class MetricsOptions : IValidatableObject
+public sealed record MetricsOptions : IValidatableObject
 {
     public const string SectionName = "Metrics";
     public const string FileName = "conntrackwatch.prom";
+
+    /// <summary>The System.Diagnostics.Metrics meter the same figures are published on.</summary>
+    public const string MeterName = "ConntrackWatch";
 
     /// <summary>
     /// node_exporter's textfile collector directory (or a full path ending in .prom): conntrackwatch.prom is

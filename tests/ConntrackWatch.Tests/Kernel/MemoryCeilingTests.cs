@@ -1,9 +1,7 @@
-using ConntrackWatch.Configuration;
-using ConntrackWatch.Decisions;
 using ConntrackWatch.Kernel;
 using ConntrackWatch.Tests.Support;
 
-namespace ConntrackWatch.Tests.Decisions;
+namespace ConntrackWatch.Tests.Kernel;
 
 public sealed class MemoryCeilingTests
 {
@@ -29,11 +27,11 @@ public sealed class MemoryCeilingTests
     {
         using FakeProcTree tree = FakeProcTree.Modern(count: 0, max: 100, memTotalKib: 1024 * 1024).WithSlabInfo(256);
 
-        CeilingRead read = MemoryCeilingReader.Read(new ConntrackOptions { ProcRoot = tree.Root });
+        KernelResult<MemoryCeiling?> read = MemoryCeilingReader.Read(new CeilingSettings(tree.Root, 70, null));
 
         Assert.Null(read.Fault);
-        Assert.Equal(256 + IntPtr.Size, read.Ceiling!.BytesPerEntry);
-        Assert.Equal(1024L * 1024 * 1024 * 70 / 100 / (256 + IntPtr.Size), read.Ceiling.Entries);
+        Assert.Equal(256 + IntPtr.Size, read.Value!.BytesPerEntry);
+        Assert.Equal(1024L * 1024 * 1024 * 70 / 100 / (256 + IntPtr.Size), read.Value.Entries);
     }
 
     [Fact]
@@ -41,10 +39,10 @@ public sealed class MemoryCeilingTests
     {
         using FakeProcTree tree = FakeProcTree.Modern(count: 0, max: 100, memTotalKib: 1024 * 1024);
 
-        CeilingRead read = MemoryCeilingReader.Read(new ConntrackOptions { ProcRoot = tree.Root, BytesPerEntry = 1000 });
+        KernelResult<MemoryCeiling?> read = MemoryCeilingReader.Read(new CeilingSettings(tree.Root, 70, 1000));
 
-        Assert.Equal(1000, read.Ceiling!.BytesPerEntry);
-        Assert.Equal("Conntrack:BytesPerEntry", read.Ceiling.BytesPerEntrySource);
+        Assert.Equal(1000, read.Value!.BytesPerEntry);
+        Assert.Equal("Conntrack:BytesPerEntry", read.Value.BytesPerEntrySource);
     }
 
     [Fact]
@@ -52,10 +50,10 @@ public sealed class MemoryCeilingTests
     {
         using FakeProcTree tree = FakeProcTree.Modern(count: 0, max: 100).Delete("slabinfo");
 
-        CeilingRead read = MemoryCeilingReader.Read(new ConntrackOptions { ProcRoot = tree.Root });
+        KernelResult<MemoryCeiling?> read = MemoryCeilingReader.Read(new CeilingSettings(tree.Root, 70, null));
 
-        Assert.Equal(320, read.Ceiling!.BytesPerEntry);
-        Assert.Contains("not readable", read.Ceiling.BytesPerEntrySource, StringComparison.Ordinal);
+        Assert.Equal(320, read.Value!.BytesPerEntry);
+        Assert.Contains("not readable", read.Value.BytesPerEntrySource, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -63,9 +61,9 @@ public sealed class MemoryCeilingTests
     {
         using FakeProcTree tree = FakeProcTree.Modern(count: 0, max: 100).Write("meminfo", "MemFree: 12 kB\n");
 
-        CeilingRead read = MemoryCeilingReader.Read(new ConntrackOptions { ProcRoot = tree.Root });
+        KernelResult<MemoryCeiling?> read = MemoryCeilingReader.Read(new CeilingSettings(tree.Root, 70, null));
 
-        Assert.Null(read.Ceiling);
+        Assert.Null(read.Value);
         Assert.Equal(ReadStatus.Malformed, read.Fault!.Value.Status);
         Assert.Equal(tree.PathOf("meminfo"), read.Fault.Value.Path);
     }

@@ -1,4 +1,4 @@
-namespace ConntrackWatch.Decisions;
+namespace ConntrackWatch.Kernel;
 
 /// <summary>The largest nf_conntrack_max the host's memory allows.</summary>
 /// <param name="Entries">floor(MemTotal bytes x percent / 100 / bytes per entry).</param>

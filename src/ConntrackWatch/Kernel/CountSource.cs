@@ -1,4 +1,4 @@
-namespace ConntrackWatch.Configuration;
+namespace ConntrackWatch.Kernel;
 
 /// <summary>Where the number of tracked connections comes from.</summary>
 public enum CountSource

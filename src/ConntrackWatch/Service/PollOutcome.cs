@@ -1,6 +1,6 @@
 namespace ConntrackWatch.Service;
 
-internal enum PollStatus
+internal enum PollOutcome
 {
     /// <summary>The count and the maximum were read and a decision was taken.</summary>
     Completed,

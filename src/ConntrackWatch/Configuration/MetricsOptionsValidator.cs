@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace ConntrackWatch.Metrics;
+namespace ConntrackWatch.Configuration;
 
 [OptionsValidator]
 internal sealed partial class MetricsOptionsValidator : IValidateOptions<MetricsOptions>;

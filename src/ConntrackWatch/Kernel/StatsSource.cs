@@ -1,4 +1,4 @@
-namespace ConntrackWatch.Configuration;
+namespace ConntrackWatch.Kernel;
 
 /// <summary>Where the kernel's per-CPU conntrack counters (drop, early_drop, ...) come from.</summary>
 public enum StatsSource

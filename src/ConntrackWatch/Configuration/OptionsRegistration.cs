@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ConntrackWatch.Configuration;
+
+/// <summary>
+/// Every section bound and validated the same way for the daemon and for <c>status</c>: the source-generated binder
+/// that rejects unknown keys, then the source-generated validator. Expects <see cref="IConfiguration"/>.
+/// </summary>
+internal static class OptionsRegistration
+{
+    public static IServiceCollection AddConntrackWatchOptions(this IServiceCollection services)
+    {
+        services.AddOptions<ConntrackOptions>()
+            .Configure<IConfiguration>((options, configuration) => OptionsBinding.Bind(configuration, options))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ConntrackOptions>, ConntrackOptionsValidator>();
+        services.AddOptions<JournaldOptions>()
+            .Configure<IConfiguration>((options, configuration) => OptionsBinding.Bind(configuration, options))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JournaldOptions>, JournaldOptionsValidator>();
+        services.AddOptions<MetricsOptions>()
+            .Configure<IConfiguration>((options, configuration) => OptionsBinding.Bind(configuration, options))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>();
+        return services;
+    }
+
+    /// <summary>
+    /// Binds and validates every section now: a bad value ends the process with one clear message (exit code 78),
+    /// not with the host's "failed to start" stack trace. Throws <see cref="OptionsValidationException"/>.
+    /// </summary>
+    public static ConntrackOptions ValidateAll(IServiceProvider services)
+    {
+        ConntrackOptions conntrack = services.GetRequiredService<IOptions<ConntrackOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<JournaldOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<MetricsOptions>>().Value;
+        return conntrack;
+    }
+}

@@ -1,0 +1,36 @@
+namespace ConntrackWatch.Metrics;
+
+/// <summary>The one table of what ConntrackWatch publishes: the Prometheus text and the meter are both made from it.</summary>
+internal static class ConntrackMetrics
+{
+    public static IReadOnlyList<MetricDefinition> All { get; } =
+    [
+        new("conntrackwatch_entries", "conntrack.entries", "{entry}", false, true,
+            "Connection-tracking entries in the table.", (in r) => r.Decision.Count),
+        new("conntrackwatch_max_entries", "conntrack.max", "{entry}", false, true,
+            "nf_conntrack_max: the table's size limit.", (in r) => r.MaxAfter),
+        new("conntrackwatch_high_water_mark_entries", "conntrack.high_water_mark", "{entry}", false, true,
+            "The count at which ConntrackWatch raises the maximum.", (in r) => r.Decision.HighWaterMark),
+        new("conntrackwatch_memory_ceiling_entries", "conntrack.memory_ceiling", "{entry}", false, true,
+            "The largest maximum the host's memory allows (NaN: unknown).", (in r) => r.MemoryCeiling),
+        new("conntrackwatch_buckets", "conntrack.buckets", "{bucket}", false, true,
+            "nf_conntrack_buckets: the hash table's size (NaN: unknown).", (in r) => r.Buckets),
+        new("conntrackwatch_kernel_drop_total", "conntrack.kernel.drops", "{packet}", true, true,
+            "Packets the kernel dropped because the table was full.", (in r) => r.Counters?.Drop),
+        new("conntrackwatch_kernel_early_drop_total", "conntrack.kernel.early_drops", "{entry}", true, true,
+            "Entries the kernel evicted to make room for new ones.", (in r) => r.Counters?.EarlyDrop),
+        new("conntrackwatch_kernel_insert_failed_total", "conntrack.kernel.insert_failed", "{entry}", true, true,
+            "Entries the kernel could not insert.", (in r) => r.Counters?.InsertFailed),
+        new("conntrackwatch_kernel_chain_too_long_total", "conntrack.kernel.chain_too_long", "{entry}", true, true,
+            "Inserts refused for a too-long hash chain.", (in r) => r.Counters?.ChainTooLong),
+        new("conntrackwatch_raises_total", "conntrackwatch.raises", "{raise}", true, true,
+            "Times ConntrackWatch raised nf_conntrack_max since it started.", (in r) => r.RaisesTotal),
+        new("conntrackwatch_growth_entries_per_second", "conntrack.growth", "{entry}/s", false, false,
+            "How fast the count grows over the sliding window.", (in r) => r.Decision.Trend.GrowthPerSecond),
+        new("conntrackwatch_seconds_to_full", "conntrack.time_to_full", "s", false, false,
+            "When the table would be full at the current growth (+Inf: not growing).",
+            (in r) => r.Decision.Trend.IsGrowing ? r.Decision.Trend.SecondsToFull : double.PositiveInfinity),
+        new("conntrackwatch_last_poll_timestamp_seconds", null, "s", false, false,
+            "When the last poll completed, in seconds since the epoch.", (in r) => r.Time.ToUnixTimeMilliseconds() / 1000.0),
+    ];
+}
