@@ -140,14 +140,82 @@ public sealed class StatusCommandTests
     public async Task EstimatesTheTrendFromAFewSecondsOfSamplesWhenAsked()
     {
         using FakeProcTree tree = FakeProcTree.Modern(count: 10, max: 100);
+        Action[] growing = [() => tree.Write(FakeProcTree.ModernCount, "20\n"), () => tree.Write(FakeProcTree.ModernCount, "30\n")];
 
-        (_, string withTrend, _) = await StatusAsync("--json", "--trend", $"--Conntrack:ProcRoot={tree.Root}");
+        (_, string withTrend, _) = await StatusRun.RunAsync(["--json", "--trend", $"--Conntrack:ProcRoot={tree.Root}"], growing);
         (_, string without, _) = await StatusAsync("--json", $"--Conntrack:ProcRoot={tree.Root}");
-        (_, string text, _) = await StatusAsync("--trend", $"--Conntrack:ProcRoot={tree.Root}");
+        tree.Write(FakeProcTree.ModernCount, "10\n");
+        (_, string text, _) = await StatusRun.RunAsync(["--trend", $"--Conntrack:ProcRoot={tree.Root}"], growing);
 
         using JsonDocument json = JsonDocument.Parse(withTrend);
-        Assert.Equal(0, json.RootElement.GetProperty("growthPerSecond").GetDouble());
+        Assert.Equal(10, json.RootElement.GetProperty("growthPerSecond").GetDouble());
+        Assert.Equal(3, json.RootElement.GetProperty("secondsToHighWaterMark").GetDouble());
+        Assert.Equal(7, json.RootElement.GetProperty("secondsToFull").GetDouble());
         Assert.False(JsonDocument.Parse(without).RootElement.TryGetProperty("growthPerSecond", out _));
+        Assert.Contains("trend:           growing 10/s: high-water mark in 3 s, full in 7 s", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SaysTheTableIsNotGrowingWhenTheReadingsAreFlat()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 10, max: 100);
+
+        (_, string text, _) = await StatusRun.RunAsync(["--trend", $"--Conntrack:ProcRoot={tree.Root}"], () => { }, () => { });
+
         Assert.Contains("trend:           not growing (0/s)", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task IsCriticalWhenARaiseIsDueButTheMemoryCeilingCannotBeRead()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 70, max: 100).Write("meminfo", "MemFree: 12 kB\n");
+
+        (int exitCode, string output, _) = await StatusAsync("--json", $"--Conntrack:ProcRoot={tree.Root}");
+
+        Assert.Equal(2, exitCode);
+        using JsonDocument json = JsonDocument.Parse(output);
+        Assert.Equal("critical", json.RootElement.GetProperty("state").GetString());
+        Assert.Equal("refused-no-ceiling", json.RootElement.GetProperty("decision").GetProperty("action").GetString());
+    }
+
+    [Fact]
+    public async Task WarnsWhenTheKernelDropsPacketsBetweenTheTrendReadings()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 10, max: 100).WithStat(entries: 10, drop: 4);
+
+        (int exitCode, string output, _) = await StatusRun.RunAsync(
+            ["--json", "--trend", $"--Conntrack:ProcRoot={tree.Root}"], () => { }, () => tree.WithStat(entries: 10, drop: 9));
+
+        Assert.Equal(1, exitCode);
+        using JsonDocument json = JsonDocument.Parse(output);
+        JsonElement decision = json.RootElement.GetProperty("decision");
+        Assert.Equal("raise", decision.GetProperty("action").GetString());
+        Assert.Equal("kernel-drops", decision.GetProperty("trigger").GetString());
+        Assert.Equal(120, decision.GetProperty("target").GetInt64());
+    }
+
+    [Fact]
+    public async Task IsCriticalWhenTheMaxIsAtTheKernelsLimit()
+    {
+        // 1 PiB of memory: the ceiling is far above what the kernel's int allows for nf_conntrack_max.
+        using FakeProcTree tree = FakeProcTree.Modern(count: 1_300_000_000, max: int.MaxValue, memTotalKib: 1L << 40);
+
+        (int exitCode, string output, _) = await StatusAsync("--json", $"--Conntrack:ProcRoot={tree.Root}");
+
+        Assert.Equal(2, exitCode);
+        using JsonDocument json = JsonDocument.Parse(output);
+        Assert.Equal("refused-at-ceiling", json.RootElement.GetProperty("decision").GetProperty("action").GetString());
+        Assert.Contains($"already at or above the memory ceiling {int.MaxValue}", json.RootElement.GetProperty("decision").GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ShowsTheDecisionAsTheDaemonWouldLogIt()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 700, max: 1000);
+
+        (int exitCode, string output, _) = await StatusAsync($"--Conntrack:ProcRoot={tree.Root}");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("decision:        would raise to 1200: count 700 reached the high-water mark 600 (60% of 1000); raising to 2x the mark", output, StringComparison.Ordinal);
     }
 }
