@@ -1,4 +1,5 @@
 using ConntrackWatch.Kernel.Netlink;
+using Microsoft.Win32.SafeHandles;
 
 namespace ConntrackWatch.Kernel;
 
@@ -67,9 +68,9 @@ internal sealed class CountersReader : IDisposable
         int length;
         try
         {
-            using ProcHandles.Lease file = _handles.Acquire(path);
+            SafeFileHandle file = _handles.Acquire(path);
             // One line per CPU: grow the buffer (rarely, and only once) until the whole file fits.
-            while ((length = ProcFileReader.ReadFromStart(file.Handle, _buffer)) == _buffer.Length)
+            while ((length = ProcFileReader.ReadFromStart(file, _buffer)) == _buffer.Length)
             {
                 Array.Resize(ref _buffer, _buffer.Length * 2);
             }

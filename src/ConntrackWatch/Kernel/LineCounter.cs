@@ -18,8 +18,8 @@ internal sealed class LineCounter(ProcHandles? handles = null, int bufferSize = 
     {
         try
         {
-            using ProcHandles.Lease file = _handles.Acquire(path);
-            return KernelResult.Ok(path, CountLines(file.Handle));
+            SafeFileHandle file = _handles.Acquire(path);
+            return KernelResult.Ok(path, CountLines(file));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -16,8 +16,8 @@ internal sealed class ProcFileReader(ProcHandles handles)
         int length;
         try
         {
-            using ProcHandles.Lease file = handles.Acquire(path);
-            length = ReadFromStart(file.Handle, _buffer);
+            SafeFileHandle file = handles.Acquire(path);
+            length = ReadFromStart(file, _buffer);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -4,30 +4,30 @@ namespace ConntrackWatch.Kernel;
 
 /// <summary>
 /// Open handles to kernel files, kept between polls so that a steady-state poll opens nothing and allocates
-/// nothing. Only files under /proc are kept: the kernel generates their content afresh at every read from
-/// offset 0 and fails reads once the file is gone (module unloaded); an ordinary file (a test tree) could be
-/// replaced underneath a kept handle, so it is opened afresh each time. Not thread-safe.
+/// nothing: the kernel generates a /proc file's content afresh at every read from offset 0. Before each use a
+/// kept handle is checked to still be the file its path names (same device and inode), so a file that was
+/// removed (module unloaded) or replaced is opened again, or reported missing, never read stale. Not thread-safe.
 /// </summary>
 internal sealed class ProcHandles : IDisposable
 {
     private readonly Dictionary<string, SafeFileHandle> _kept = new(StringComparer.Ordinal);
 
-    /// <summary>A handle to <paramref name="path"/> for one read: <c>using</c> it closes it unless it is kept.</summary>
-    public Lease Acquire(string path)
+    /// <summary>The kept handle to <paramref name="path"/>, opened now if there is none or it went stale.</summary>
+    public SafeFileHandle Acquire(string path)
     {
         if (_kept.TryGetValue(path, out SafeFileHandle? kept))
         {
-            return new Lease(kept, owned: false);
+            if (FileIdentity.IsSameFile(kept, path))
+            {
+                return kept;
+            }
+
+            Forget(path);
         }
 
         SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
-        if (!path.StartsWith("/proc/", StringComparison.Ordinal))
-        {
-            return new Lease(handle, owned: true);
-        }
-
         _kept[path] = handle;
-        return new Lease(handle, owned: false);
+        return handle;
     }
 
     /// <summary>Closes a kept handle after a failed read, so that the next poll opens the file again.</summary>
@@ -36,20 +36,6 @@ internal sealed class ProcHandles : IDisposable
         if (_kept.Remove(path, out SafeFileHandle? handle))
         {
             handle.Dispose();
-        }
-    }
-
-    /// <summary>A handle for one read; disposing it closes it only when this read opened it for itself.</summary>
-    public readonly struct Lease(SafeFileHandle handle, bool owned) : IDisposable
-    {
-        public SafeFileHandle Handle => handle;
-
-        public void Dispose()
-        {
-            if (owned)
-            {
-                handle.Dispose();
-            }
         }
     }
 
