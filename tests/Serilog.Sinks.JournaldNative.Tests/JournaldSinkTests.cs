@@ -1,4 +1,5 @@
 using Serilog.Core;
+using Serilog.Events;
 using Serilog.Sinks.JournaldNative.Tests.Support;
 
 namespace Serilog.Sinks.JournaldNative.Tests;
@@ -52,6 +53,30 @@ public sealed class JournaldSinkTests : IDisposable
 
         Assert.Equal(Enumerable.Range(0, 100).Select(i => $"event {i}"), Enumerable.Range(0, 100).Select(_ => Message(receiver)));
         Assert.Equal(string.Empty, FallbackText());
+    }
+
+    [Fact]
+    public void PassesOnlyTheLevelsItsSwitchOrMinimumAllows()
+    {
+        using var receiver = new DatagramReceiver(SocketPath);
+        var levelSwitch = new LoggingLevelSwitch(LogEventLevel.Warning);
+        var options = new JournaldSinkOptions { SocketPath = SocketPath, Fallback = _fallback };
+        using (Logger switched = new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Journald(options, levelSwitch: levelSwitch).CreateLogger())
+        {
+            switched.Information("filtered by the switch");
+            switched.Warning("first");
+            levelSwitch.MinimumLevel = LogEventLevel.Information;
+            switched.Information("second");
+        }
+
+        using (Logger restricted = new LoggerConfiguration().MinimumLevel.Verbose()
+                   .WriteTo.Journald(options, restrictedToMinimumLevel: LogEventLevel.Error).CreateLogger())
+        {
+            restricted.Warning("filtered by the minimum");
+            restricted.Error("third");
+        }
+
+        Assert.Equal(["first", "second", "third"], [Message(receiver), Message(receiver), Message(receiver)]);
     }
 
     [Fact]

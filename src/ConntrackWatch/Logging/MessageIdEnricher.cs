@@ -5,7 +5,8 @@ namespace ConntrackWatch.Logging;
 
 /// <summary>
 /// Adds the MessageId property (the journal's MESSAGE_ID field) to events whose Microsoft.Extensions.Logging
-/// EventId has one.
+/// EventId has one, and removes that EventId: the MESSAGE_ID names the event, and EVENT_ID_ID and EVENT_ID_NAME
+/// beside it would only be noise in the journal.
 /// </summary>
 internal sealed class MessageIdEnricher : ILogEventEnricher
 {
@@ -19,6 +20,7 @@ internal sealed class MessageIdEnricher : ILogEventEnricher
             && MessageIds.ByEventId.TryGetValue(id, out string? messageId))
         {
             logEvent.AddPropertyIfAbsent(new LogEventProperty(PropertyName, new ScalarValue(messageId)));
+            logEvent.RemovePropertyIfPresent("EventId");
         }
     }
 }

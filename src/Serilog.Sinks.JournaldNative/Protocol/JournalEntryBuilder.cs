@@ -8,7 +8,7 @@ namespace Serilog.Sinks.JournaldNative.Protocol;
 /// Builds one entry of journald's native protocol: "KEY=value\n" per field, or, for a value holding a newline,
 /// "KEY\n", its length as a 64-bit little-endian integer, the value and "\n". Reused between entries.
 /// </summary>
-public sealed class JournalEntryBuilder
+internal sealed class JournalEntryBuilder
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);

@@ -7,7 +7,7 @@ namespace Serilog.Sinks.JournaldNative.Protocol;
 /// A-Z, 0-9 and '_' that start with neither a digit nor '_' (a leading '_' marks fields only journald may set),
 /// and silently drops any other field.
 /// </summary>
-public static class JournalFieldName
+internal static class JournalFieldName
 {
     public const int MaxLength = 64;
 

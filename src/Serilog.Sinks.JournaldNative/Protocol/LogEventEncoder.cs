@@ -9,7 +9,7 @@ namespace Serilog.Sinks.JournaldNative.Protocol;
 /// every property as its own field (structures flattened to PARENT_CHILD), and the exception in full.
 /// Not thread-safe: one instance per sending thread.
 /// </summary>
-public sealed class LogEventEncoder(string syslogIdentifier, IFormatProvider? formatProvider = null)
+internal sealed class LogEventEncoder(string syslogIdentifier, IFormatProvider? formatProvider = null)
 {
     private static readonly HashSet<string> SinkFields =
     [

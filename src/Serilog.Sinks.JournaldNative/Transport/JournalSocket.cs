@@ -9,7 +9,7 @@ namespace Serilog.Sinks.JournaldNative.Transport;
 /// (EMSGSIZE, ENOBUFS) goes the way libsystemd sends it: written to a sealed memfd whose descriptor is passed with
 /// SCM_RIGHTS. Not thread-safe: one sending thread.
 /// </summary>
-public sealed class JournalSocket(string socketPath) : IDisposable
+internal sealed class JournalSocket(string socketPath) : IDisposable
 {
     /// <summary>What libsystemd asks for; the kernel caps SO_SNDBUF at net.core.wmem_max unless forced.</summary>
     public const int SendBufferBytes = 8 * 1024 * 1024;

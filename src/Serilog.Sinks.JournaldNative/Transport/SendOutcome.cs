@@ -1,6 +1,6 @@
 namespace Serilog.Sinks.JournaldNative.Transport;
 
-public enum SendOutcome
+internal enum SendOutcome
 {
     Sent,
 

@@ -2,7 +2,7 @@ namespace Serilog.Sinks.JournaldNative.Transport;
 
 /// <param name="ViaMemfd">The entry was too large for a datagram and went as a sealed memfd.</param>
 /// <param name="Error">Why it was not sent, for the fallback's notice.</param>
-public readonly record struct SendResult(SendOutcome Outcome, bool ViaMemfd, string? Error)
+internal readonly record struct SendResult(SendOutcome Outcome, bool ViaMemfd, string? Error)
 {
     public static SendResult Sent(bool viaMemfd) => new(SendOutcome.Sent, viaMemfd, null);
 

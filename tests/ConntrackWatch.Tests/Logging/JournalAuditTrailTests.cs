@@ -41,6 +41,8 @@ public sealed class JournalAuditTrailTests
         Assert.Equal("60", raised.GetProperty("HIGH_WATER_MARK").GetString());
         Assert.Equal("65", raised.GetProperty("PERCENT").GetString());
         Assert.StartsWith("count 65 reached the high-water mark 60", raised.GetProperty("REASON").GetString(), StringComparison.Ordinal);
+        Assert.False(raised.TryGetProperty("EVENT_ID_ID", out _), "the MESSAGE_ID names the event; no EVENT_ID fields beside it");
+        Assert.False(raised.TryGetProperty("EVENT_ID_NAME", out _));
         Assert.True(long.Parse(raised.GetProperty("MEMORY_CEILING").GetString()!, System.Globalization.CultureInfo.InvariantCulture) > 120);
 
         string all = Command.Run(journalctl, $"--namespace={journal.Name}", "-o", "json", "--no-pager").Output;

@@ -39,7 +39,14 @@ public sealed class CollectingSink : ILogEventSink
 
     public int Count(int eventId) => Events.Count(e => EventId(e) == eventId);
 
+    /// <summary>The event id: from the journal MESSAGE_ID that replaced it, or from the EventId of an unmapped event.</summary>
     public static int? EventId(LogEvent e) =>
+        e.Properties.TryGetValue(ConntrackWatch.Logging.MessageIdEnricher.PropertyName, out LogEventPropertyValue? messageId)
+        && messageId is ScalarValue { Value: string id }
+            ? ConntrackWatch.Logging.MessageIds.ByEventId.Single(pair => pair.Value == id).Key
+            : EventIdStructure(e);
+
+    private static int? EventIdStructure(LogEvent e) =>
         e.Properties.TryGetValue("EventId", out LogEventPropertyValue? value)
         && value is StructureValue structure
         && structure.Properties.FirstOrDefault(p => p.Name == "Id")?.Value is ScalarValue { Value: int id }
