@@ -36,6 +36,7 @@ internal static class ConntrackWatchHost
         }
 
         builder.Services.AddConntrackWatchCore();
+        settings.Services?.Invoke(builder.Services);
 
         // Not AddSystemd(): its lifetime would send READY=1 at host start, before the first poll, and it
         // detects systemd from the parent process, which ProtectProc=invisible hides. NOTIFY_SOCKET decides.

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Serilog;
 
 namespace ConntrackWatch.Hosting;
@@ -6,7 +7,12 @@ namespace ConntrackWatch.Hosting;
 /// <param name="HostConfigPath">The per-host overrides file, reloaded on change.</param>
 /// <param name="Logging">Extra Serilog configuration, e.g. a sink that collects events in a test.</param>
 /// <param name="Time">The clock of the daemon and of <c>status</c>; null: the system's.</param>
-internal sealed record HostSettings(string HostConfigPath, Action<LoggerConfiguration>? Logging = null, TimeProvider? Time = null)
+/// <param name="Services">Extra services for the daemon's host, e.g. a test's own poll publisher.</param>
+internal sealed record HostSettings(
+    string HostConfigPath,
+    Action<LoggerConfiguration>? Logging = null,
+    TimeProvider? Time = null,
+    Action<IServiceCollection>? Services = null)
 {
     public const string DefaultHostConfigPath = "/etc/conntrackwatch/appsettings.json";
 

@@ -6,8 +6,8 @@ internal static class Remedy
     public static string ForRead(KernelFault fault) => fault.Status switch
     {
         ReadStatus.Denied =>
-            "Run ConntrackWatch as root (the shipped unit does); /proc/net/nf_conntrack is readable by root only, " +
-            "so an unprivileged run should set Conntrack:CountSource=CountFile.",
+            "Run ConntrackWatch as root, or set Conntrack:CountSource=CountFile: /proc/net/nf_conntrack is readable " +
+            "by root only (the shipped unit runs unprivileged, with CAP_NET_ADMIN, and reads nf_conntrack_count).",
         ReadStatus.Malformed =>
             "The kernel writes a single integer there; check that Conntrack:ProcRoot points at a real proc mount.",
         ReadStatus.Missing =>

@@ -54,7 +54,7 @@ public sealed class DaemonHostTests
         await using var daemon = InProcessDaemon.Start(tree, extraArgs: "--Conntrack:DryRun=true");
 
         LogEvent decision = await daemon.Sink.WaitForEventAsync(LogEvents.DryRunDecision);
-        await Task.Delay(300, TestContext.Current.CancellationToken);
+        await daemon.WaitForMorePollsAsync(3);
 
         Assert.Contains("would raise nf_conntrack_max from 100 to 120", decision.RenderMessage(), StringComparison.Ordinal);
         Assert.Equal(100, tree.ReadNumber(FakeProcTree.ModernMax));
@@ -82,7 +82,7 @@ public sealed class DaemonHostTests
         await using var daemon = InProcessDaemon.Start(tree);
 
         LogEvent fault = await daemon.Sink.WaitForEventAsync(LogEvents.ReadFault);
-        await Task.Delay(500, TestContext.Current.CancellationToken);
+        await daemon.WaitForMorePollsAsync(3);
 
         Assert.Equal(LogEventLevel.Error, fault.Level);
         Assert.Contains(tree.PathOf(FakeProcTree.ModernCount), fault.RenderMessage(), StringComparison.Ordinal);
@@ -123,7 +123,7 @@ public sealed class DaemonHostTests
 
         // Still 70%: a count of 65 does not raise; 70 does.
         tree.Write(FakeProcTree.ModernCount, "65\n");
-        await Task.Delay(400, TestContext.Current.CancellationToken);
+        await daemon.WaitForMorePollsAsync(3);
         Assert.Equal(100, tree.ReadNumber(FakeProcTree.ModernMax));
         tree.Write(FakeProcTree.ModernCount, "70\n");
         await daemon.Sink.WaitForEventAsync(LogEvents.Raised);

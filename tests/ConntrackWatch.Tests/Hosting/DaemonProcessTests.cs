@@ -106,14 +106,15 @@ public sealed class DaemonProcessTests
         MakeTraversable(binary.Path);
         File.SetUnixFileMode(Path.Combine(binary.Path, "conntrackwatch"), (UnixFileMode)0b111_101_101);
 
+        using NotifySocket notify = new NotifySocket().OpenToEveryone();
         using var daemon = DaemonProcess.Start(
             [$"--Conntrack:ProcRoot={tree.Root}", "--Conntrack:PollInterval=00:00:00.100"],
-            new Dictionary<string, string> { ["HOME"] = "/tmp" },
+            new Dictionary<string, string> { ["HOME"] = "/tmp", ["NOTIFY_SOCKET"] = notify.EnvironmentValue },
             wrapper: [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"],
             binary: Path.Combine(binary.Path, "conntrackwatch"));
 
         await daemon.WaitForErrorTextAsync("permission denied");
-        await Task.Delay(1000, TestContext.Current.CancellationToken);
+        notify.ReceivePolls(5); // five more polls met the same fault
 
         Assert.False(daemon.HasExited, daemon.Error);
         Assert.Contains(tree.PathOf(FakeProcTree.ModernCount), daemon.Error, StringComparison.Ordinal);
@@ -132,13 +133,15 @@ public sealed class DaemonProcessTests
         using FakeProcTree tree = FakeProcTree.Modern(count: 65, max: 100);
         string sys = tree.PathOf("sys");
 
+        using var notify = new NotifySocket();
         using var daemon = DaemonProcess.Start(
             [$"--Conntrack:ProcRoot={tree.Root}", "--Conntrack:PollInterval=00:00:00.100"],
+            new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.EnvironmentValue },
             wrapper: [unshare, "--mount", "--propagation", "private", "sh", "-c",
                 "mount --bind \"$0\" \"$0\" && mount -o remount,bind,ro \"$0\" && exec \"$@\"", sys]);
 
         await daemon.WaitForErrorTextAsync("Cannot write");
-        await Task.Delay(500, TestContext.Current.CancellationToken);
+        notify.ReceivePolls(3);
 
         Assert.Contains("read-only file system", daemon.Error, StringComparison.Ordinal);
         Assert.Contains("Conntrack:DryRun=true", daemon.Error, StringComparison.Ordinal);

@@ -110,9 +110,13 @@ public sealed partial class NetworkNamespaceTests
         long before = long.Parse(File.ReadAllText(MaxPath).Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
         // 2% of the default max is below 6,000 entries: a raise is due, and refused by the kernel.
-        using var daemon = DaemonProcess.Start(["--Conntrack:PollInterval=00:00:00.200", "--Conntrack:HighWaterPercent=2", "--Conntrack:RaiseMultiplier=60"], wrapper: ns.Wrapper);
+        using var notify = new NotifySocket(); // a file socket: reachable from the other network namespace
+        using var daemon = DaemonProcess.Start(
+            ["--Conntrack:PollInterval=00:00:00.200", "--Conntrack:HighWaterPercent=2", "--Conntrack:RaiseMultiplier=60"],
+            new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.EnvironmentValue },
+            wrapper: ns.Wrapper);
         await daemon.WaitForErrorTextAsync("not writable in this network namespace");
-        await Task.Delay(1000, TestContext.Current.CancellationToken);
+        notify.ReceivePolls(5); // five more polls met the refusal again
 
         Assert.False(daemon.HasExited, daemon.Error);
         Assert.Contains("Only the host's initial network namespace can change nf_conntrack_max", daemon.Error, StringComparison.Ordinal);

@@ -70,7 +70,7 @@ public sealed class ConntrackReaderTests
     }
 
     [Fact]
-    public void ReadsThisMachinesRealCountAndMaxTheSameWayBothSourcesDo()
+    public void ReadsThisMachinesRealCountFileAndMax()
     {
         Prerequisite.RequireRealConntrack();
         ConntrackLayout layout = ConntrackLayoutDetector.Detect("/proc")!;

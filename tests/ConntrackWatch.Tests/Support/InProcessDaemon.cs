@@ -1,4 +1,6 @@
 using ConntrackWatch.Hosting;
+using ConntrackWatch.Service;
+using Microsoft.Extensions.DependencyInjection;
 using Serilog;
 
 namespace ConntrackWatch.Tests.Support;
@@ -27,11 +29,15 @@ public sealed class InProcessDaemon : IAsyncDisposable
             args = [.. args, "--Journald:Enabled=false"];
         }
 
-        var settings = new HostSettings(HostConfigPath, logging => logging.WriteTo.Sink(Sink));
+        var settings = new HostSettings(
+            HostConfigPath, logging => logging.WriteTo.Sink(Sink), Services: services => services.AddSingleton<IPollPublisher>(Polls));
         _run = Task.Run(() => ConntrackWatchApp.RunAsync(args, settings, Output, Error, _stop.Token));
     }
 
     public CollectingSink Sink { get; } = new();
+
+    /// <summary>The report of every poll the daemon completed.</summary>
+    internal ReportRecorder Polls { get; } = new();
 
     public StringWriter Output { get; } = new();
 
@@ -46,6 +52,13 @@ public sealed class InProcessDaemon : IAsyncDisposable
         new([$"--Conntrack:ProcRoot={tree.Root}", "--Conntrack:PollInterval=00:00:00.100", .. extraArgs], hostConfig);
 
     public static InProcessDaemon StartWithArgs(params string[] args) => new(args, null);
+
+    /// <summary>Waits until <paramref name="count"/> more polls have completed: the sign that nothing else happened meanwhile.</summary>
+    public Task WaitForMorePollsAsync(int count)
+    {
+        int target = Polls.Count + count;
+        return Eventually.TrueAsync(() => Polls.Count >= target, $"{count} more polls completed");
+    }
 
     /// <summary>Stops it as SIGTERM would and returns its exit code.</summary>
     public async Task<int> StopAsync()

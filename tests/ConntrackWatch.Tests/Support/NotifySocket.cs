@@ -63,6 +63,26 @@ public sealed class NotifySocket : IDisposable
         return string.Empty;
     }
 
+    /// <summary>Waits for <paramref name="count"/> STATUS= lines, one per completed poll.</summary>
+    public void ReceivePolls(int count)
+    {
+        for (int received = 0; received < count;)
+        {
+            if (Receive().Contains("STATUS=", StringComparison.Ordinal))
+            {
+                received++;
+            }
+        }
+    }
+
+    /// <summary>Lets any user send to this socket, e.g. a daemon run as nobody.</summary>
+    public NotifySocket OpenToEveryone()
+    {
+        File.SetUnixFileMode(Path.GetDirectoryName(EnvironmentValue)!, (UnixFileMode)0b111_101_101);
+        File.SetUnixFileMode(EnvironmentValue, (UnixFileMode)0b110_110_110);
+        return this;
+    }
+
     public bool HasMessage(TimeSpan wait) => _socket.Poll(wait, SelectMode.SelectRead);
 
     public void Dispose()

@@ -16,10 +16,18 @@ public sealed class NetworkNamespace : IDisposable
         Prerequisite.RequireExecutable("nft");
         Name = $"cwtest{Environment.ProcessId}x{Random.Shared.Next(100_000, 999_999)}";
         Command.RunChecked(_ip, "netns", "add", Name);
-        Exec("ip", "link", "set", "lo", "up");
-        Exec("nft", "add", "table", "inet", "cwtest");
-        Exec("nft", "add", "chain", "inet", "cwtest", "output", "{ type filter hook output priority 0; policy accept; }");
-        Exec("nft", "add", "rule", "inet", "cwtest", "output", "ct", "state", "new", "counter", "accept");
+        try
+        {
+            Exec("ip", "link", "set", "lo", "up");
+            Exec("nft", "add", "table", "inet", "cwtest");
+            Exec("nft", "add", "chain", "inet", "cwtest", "output", "{ type filter hook output priority 0; policy accept; }");
+            Exec("nft", "add", "rule", "inet", "cwtest", "output", "ct", "state", "new", "counter", "accept");
+        }
+        catch
+        {
+            Dispose(); // a setup that fails halfway leaves no namespace behind
+            throw;
+        }
     }
 
     public string Name { get; }

@@ -14,10 +14,18 @@ public sealed class NftTable : IDisposable
         _nft = nft;
         Name = $"conntrackwatch_test_{Environment.ProcessId}_{Guid.NewGuid():N}"[..40];
         Run($"add table inet {Name}");
-        Run($"add chain inet {Name} input {{ type filter hook input priority 0; policy accept; }}");
-        Run($"add chain inet {Name} output {{ type filter hook output priority 0; policy accept; }}");
-        Run($"add rule inet {Name} input ct state new counter accept");
-        Run($"add rule inet {Name} output ct state new counter accept");
+        try
+        {
+            Run($"add chain inet {Name} input {{ type filter hook input priority 0; policy accept; }}");
+            Run($"add chain inet {Name} output {{ type filter hook output priority 0; policy accept; }}");
+            Run($"add rule inet {Name} input ct state new counter accept");
+            Run($"add rule inet {Name} output ct state new counter accept");
+        }
+        catch
+        {
+            Dispose(); // a setup that fails halfway leaves no table behind
+            throw;
+        }
     }
 
     public string Name { get; }
