@@ -4,34 +4,45 @@ using Microsoft.Win32.SafeHandles;
 namespace ConntrackWatch.Kernel;
 
 /// <summary>
-/// Whether an open handle still is the file a path names: the same device and inode, by statx(2). A kept handle
-/// to a file that was removed (module unloaded) or replaced (renamed over) must not be read as if it were current.
+/// Which file a path or an open handle is (device and inode), and what kind of file, by statx(2): a kept handle
+/// whose path now names another file (replaced) or none (removed: module unloaded) must not be read as current.
 /// </summary>
-internal static partial class FileIdentity
+internal readonly partial record struct FileIdentity(ulong Inode, ulong Device)
 {
     private const int AtFdCwd = -100;
     private const int AtEmptyPath = 0x1000;
+    private const uint StatxType = 0x1;
     private const uint StatxIno = 0x100;
 
-    // struct statx is laid out the same on every architecture (include/uapi/linux/stat.h): 256 bytes, stx_ino at
-    // offset 32, stx_dev_major and stx_dev_minor at 136 and 140.
+    // struct statx is laid out the same on every architecture (include/uapi/linux/stat.h): 256 bytes, stx_mode at
+    // offset 28, stx_ino at 32, stx_dev_major and stx_dev_minor at 136 and 140, in native byte order.
     private const int StatxSize = 256;
+    private const int ModeOffset = 28;
     private const int InodeOffset = 32;
     private const int DeviceOffset = 136;
+    private const ushort TypeMask = 0xF000; // S_IFMT
+    private const ushort RegularFile = 0x8000; // S_IFREG
 
-    /// <summary>True when <paramref name="path"/> still names the file <paramref name="handle"/> has open.</summary>
-    public static bool IsSameFile(SafeFileHandle handle, string path)
+    /// <summary>The file <paramref name="path"/> names now (links followed); false when there is none.</summary>
+    public static bool TryOf(string path, out FileIdentity identity)
     {
-        Span<byte> open = stackalloc byte[StatxSize];
-        Span<byte> named = stackalloc byte[StatxSize];
+        Span<byte> statx = stackalloc byte[StatxSize];
+        bool found = Native.Statx(AtFdCwd, path, 0, StatxIno, statx) == 0;
+        identity = found ? Read(statx) : default;
+        return found;
+    }
+
+    /// <summary>The file <paramref name="handle"/> has open.</summary>
+    public static bool TryOf(SafeFileHandle handle, out FileIdentity identity)
+    {
+        Span<byte> statx = stackalloc byte[StatxSize];
         bool added = false;
         try
         {
             handle.DangerousAddRef(ref added);
-            if (Statx((int)handle.DangerousGetHandle(), string.Empty, AtEmptyPath, StatxIno, open) != 0)
-            {
-                return false;
-            }
+            bool found = Native.Statx((int)handle.DangerousGetHandle(), string.Empty, AtEmptyPath, StatxIno, statx) == 0;
+            identity = found ? Read(statx) : default;
+            return found;
         }
         finally
         {
@@ -40,14 +51,23 @@ internal static partial class FileIdentity
                 handle.DangerousRelease();
             }
         }
-
-        return Statx(AtFdCwd, path, 0, StatxIno, named) == 0 && Identity(open) == Identity(named);
     }
 
-    // Native byte order, as the kernel fills it; the device is major and minor read as one 64-bit value.
-    private static (ulong Inode, ulong Device) Identity(ReadOnlySpan<byte> statx) =>
-        (MemoryMarshal.Read<ulong>(statx[InodeOffset..]), MemoryMarshal.Read<ulong>(statx[DeviceOffset..]));
+    /// <summary>True when <paramref name="path"/> (links followed) is a regular file: not a FIFO, device or directory.</summary>
+    public static bool IsRegularFile(string path)
+    {
+        Span<byte> statx = stackalloc byte[StatxSize];
+        return Native.Statx(AtFdCwd, path, 0, StatxType, statx) == 0
+            && (MemoryMarshal.Read<ushort>(statx[ModeOffset..]) & TypeMask) == RegularFile;
+    }
 
-    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Statx(int dirFd, string path, int flags, uint mask, Span<byte> buffer);
+    // The device is major and minor read as one 64-bit value.
+    private static FileIdentity Read(ReadOnlySpan<byte> statx) =>
+        new(MemoryMarshal.Read<ulong>(statx[InodeOffset..]), MemoryMarshal.Read<ulong>(statx[DeviceOffset..]));
+
+    private static partial class Native
+    {
+        [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
+        public static partial int Statx(int dirFd, string path, int flags, uint mask, Span<byte> buffer);
+    }
 }
