@@ -47,6 +47,15 @@ public sealed record ConntrackOptions : IValidatableObject
 
     public int EntriesPerBucket { get; set; } = 4;
 
+    /// <summary>At the first poll, put back the max learned before a reboot when the kernel's is lower.</summary>
+    public bool RestoreLearnedMax { get; set; } = true;
+
+    /// <summary>
+    /// Where the learned max is kept: systemd's $STATE_DIRECTORY (StateDirectory=conntrackwatch) unless set;
+    /// none: it is not kept.
+    /// </summary>
+    public string? StateDirectory { get; set; } = FirstPath(Environment.GetEnvironmentVariable("STATE_DIRECTORY"));
+
     /// <summary>What the kernel reader needs of these options.</summary>
     internal ReadSettings Reading =>
         new(ProcRoot, CountSource, StatsSource, MemoryCeilingPercent, BytesPerEntry, CeilingRefreshInterval);
@@ -61,7 +70,8 @@ public sealed record ConntrackOptions : IValidatableObject
         $"MemoryCeilingPercent={MemoryCeilingPercent} BytesPerEntry={(BytesPerEntry is { } b ? b.ToString(CultureInfo.InvariantCulture) : "auto")} " +
         $"CeilingRefreshInterval={CeilingRefreshInterval:c} WindowLength={WindowLength:c} " +
         $"AlarmRepeatInterval={AlarmRepeatInterval:c} DryRun={DryRun} StatsSource={StatsSource} Lookahead={Lookahead:c} " +
-        $"ResizeBuckets={ResizeBuckets} EntriesPerBucket={EntriesPerBucket}");
+        $"ResizeBuckets={ResizeBuckets} EntriesPerBucket={EntriesPerBucket} " +
+        $"RestoreLearnedMax={RestoreLearnedMax} StateDirectory={StateDirectory ?? "none"}");
 
     /// <summary>
     /// Every rule names its key, the allowed range and the value found. Results carry no member names, so the
@@ -85,10 +95,16 @@ public sealed record ConntrackOptions : IValidatableObject
             Enum.IsDefined(StatsSource) ? null : Fail($"{nameof(StatsSource)} must be Auto, Netlink or File (found {StatsSource})."),
             InRange(Lookahead, nameof(Lookahead), TimeSpan.Zero, TimeSpan.FromHours(1)),
             InRange(EntriesPerBucket, nameof(EntriesPerBucket), 1, 64),
+            string.IsNullOrEmpty(StateDirectory) || Path.IsPathFullyQualified(StateDirectory) ? null
+                : Fail($"{nameof(StateDirectory)} must be an absolute path such as /var/lib/conntrackwatch (found '{StateDirectory}')."),
             RaiseMakesProgress(),
         ];
         return results.OfType<ValidationResult>();
     }
+
+    // systemd joins several StateDirectory= paths with colons; the first is this service's own.
+    private static string? FirstPath(string? paths) =>
+        string.IsNullOrEmpty(paths) ? null : paths.Split(':')[0];
 
     // The new maximum is HighWaterPercent% x RaiseMultiplier of the old one; at 100% or less it would not grow.
     private ValidationResult? RaiseMakesProgress()

@@ -19,6 +19,7 @@ internal static class OptionsBinding
         nameof(ConntrackOptions.AlarmRepeatInterval), nameof(ConntrackOptions.DryRun),
         nameof(ConntrackOptions.StatsSource), nameof(ConntrackOptions.Lookahead),
         nameof(ConntrackOptions.ResizeBuckets), nameof(ConntrackOptions.EntriesPerBucket),
+        nameof(ConntrackOptions.RestoreLearnedMax), nameof(ConntrackOptions.StateDirectory),
     ];
 
     public static IReadOnlyList<string> JournaldKeys { get; } =

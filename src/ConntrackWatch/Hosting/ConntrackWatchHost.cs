@@ -70,6 +70,7 @@ internal static class ConntrackWatchHost
         services.AddMetrics();
         services.AddSingleton<ConntrackSettings>();
         services.AddSingleton(services => new KernelReader(services.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<LearnedMaxStore>();
         services.AddSingleton<RaiseApplier>();
         services.AddSingleton<CounterWatch>();
         services.AddSingleton<PollCycle>();

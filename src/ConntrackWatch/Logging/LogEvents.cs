@@ -31,11 +31,16 @@ internal static class LogEvents
     public const int ReadBackMismatch = 26;
     public const int BucketsResized = 27;
     public const int BucketsNotResized = 28;
+    public const int LearnedMaxRestored = 29;
 
     public const int ConfigurationReloaded = 30;
     public const int ConfigurationRejected = 31;
     public const int ReloadRequested = 32;
     public const int ConfigurationNeedsRestart = 33;
+
+    public const int LearnedMaxNone = 34;
+    public const int LearnedMaxIgnored = 35;
+    public const int LearnedMaxNotSaved = 36;
 
     public const int MetricsWriteFailed = 40;
 }

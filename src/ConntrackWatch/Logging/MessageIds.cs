@@ -36,6 +36,10 @@ internal static class MessageIds
         [LogEvents.ConfigurationRejected] = "f1621655e83a451ebe2983c18b028377",
         [LogEvents.ReloadRequested] = "4dda49db211d4164a2cedd361de2fdc6",
         [LogEvents.ConfigurationNeedsRestart] = "e8e5999de8ce4b6fb87f7a909bd66bbb",
+        [LogEvents.LearnedMaxRestored] = "c630268cbc084fb98fdb6b2df020b8bd",
+        [LogEvents.LearnedMaxNone] = "c145a016283f43ca9578098c702b4680",
+        [LogEvents.LearnedMaxIgnored] = "548e2782279445288402e960da17830f",
+        [LogEvents.LearnedMaxNotSaved] = "45a8cbe63d0c4e7ab4c98bae2ecf05f4",
         [LogEvents.MetricsWriteFailed] = "ae2708659bb14f2da2447ea3c3a1cd3c",
     };
 }

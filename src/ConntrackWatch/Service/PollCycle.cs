@@ -15,6 +15,7 @@ internal sealed partial class PollCycle(
     ConntrackSettings settings,
     KernelReader reader,
     RaiseApplier applier,
+    LearnedMaxStore learned,
     CounterWatch counters,
     TimeProvider time,
     ILogger<PollCycle> logger)
@@ -25,11 +26,23 @@ internal sealed partial class PollCycle(
     private ConntrackLayout? _layout;
     private bool _waiting;
     private MemoryCeiling? _loggedCeiling;
+    private bool _learnedMaxChecked;
 
     public PollReport PollOnce()
     {
         ConntrackOptions options = settings.Current;
         KernelReading reading = reader.Read(options.Reading);
+        if (!_learnedMaxChecked && reading.IsComplete)
+        {
+            // Once, at the first reading of conntrack (before READY=1): a reboot has reset the max the daemon learned.
+            _learnedMaxChecked = true;
+            if (options.RestoreLearnedMax && learned.Recall(options.StateDirectory) is { } learnedMax
+                && applier.Restore(learnedMax, reading, options) == RaiseOutcome.Raised)
+            {
+                reading = reader.Read(options.Reading);
+            }
+        }
+
         if (reading.Layout is not { } layout)
         {
             ReportAbsence(reading.Absence!, options);

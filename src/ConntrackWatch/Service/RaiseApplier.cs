@@ -12,7 +12,7 @@ namespace ConntrackWatch.Service;
 /// or logs why not. Lasting conditions (ceiling alarm, write failures, dry-run decisions) are logged without
 /// flooding, and once when they end.
 /// </summary>
-internal sealed partial class RaiseApplier(TimeProvider time, ILogger<RaiseApplier> logger) : IDisposable
+internal sealed partial class RaiseApplier(LearnedMaxStore learned, TimeProvider time, ILogger<RaiseApplier> logger) : IDisposable
 {
     private readonly ConntrackReader _readBack = new();
     private readonly RepeatLimiter _alarm = new(time);
@@ -70,14 +70,72 @@ internal sealed partial class RaiseApplier(TimeProvider time, ILogger<RaiseAppli
         ? string.Create(CultureInfo.InvariantCulture, $"growing {trend.GrowthPerSecond:0.#}/s, full in {trend.SecondsToFull:0} s")
         : "not growing";
 
+    /// <summary>
+    /// Puts back the maximum learned before a reboot when the kernel's is lower, bounded by the memory ceiling and
+    /// the kernel's limit; a raise like any other (written, read back, buckets resized), with its own log entry.
+    /// </summary>
+    public RaiseOutcome Restore(LearnedMax learnedMax, in KernelReading reading, ConntrackOptions options)
+    {
+        long found = reading.Max.Value;
+        if (learnedMax.Max <= found)
+        {
+            return RaiseOutcome.NotRaised; // not after a reboot: the kernel still has it, or more
+        }
+
+        long mark = ThresholdPolicy.HighWaterMark(found, options.HighWaterPercent);
+        string reason = string.Create(CultureInfo.InvariantCulture,
+            $"restoring the maximum {learnedMax.Max} learned at {learnedMax.LearnedAt:u}, above the kernel's {found} (a reboot resets it)");
+        if (reading.Ceiling.Value?.Entries is not { } ceiling)
+        {
+            LogRefusedNoCeiling(reading.Count.Value, found, mark, reason + "; the memory ceiling is unknown, so no raise is safe");
+            return RaiseOutcome.NotRaised;
+        }
+
+        long target = Math.Min(learnedMax.Max, Math.Min(ceiling, ThresholdPolicy.KernelMaxLimit));
+        if (target <= found)
+        {
+            return RaiseOutcome.NotRaised; // the memory allows no more than the kernel has now
+        }
+
+        if (options.DryRun)
+        {
+            double percent = found > 0 ? 100.0 * reading.Count.Value / found : 0;
+            LogWouldRaise(found, target, reading.Count.Value, percent, mark, ceiling, reason, "not growing");
+            return RaiseOutcome.DryRun;
+        }
+
+        RaiseOutcome outcome = Write(layout: reading.Layout!, found, target, options);
+        if (outcome == RaiseOutcome.Raised)
+        {
+            LogRestored(target, found, learnedMax.Max, learnedMax.LearnedAt, ceiling);
+            ResizeBucketsIfWanted(target, reading.Layout!, options);
+        }
+
+        return outcome;
+    }
+
     private RaiseOutcome Raise(in RaiseDecision decision, ConntrackLayout layout, ConntrackOptions options)
     {
-        KernelResult<long> written = SysctlWriter.WriteInteger(layout.MaxPath, decision.Target);
+        RaiseOutcome outcome = Write(layout, decision.CurrentMax, decision.Target, options);
+        if (outcome == RaiseOutcome.Raised)
+        {
+            LogRaised(decision.CurrentMax, decision.Target, decision.Count, decision.Percent, decision.HighWaterMark, decision.Ceiling, decision.Reason, Projection(decision.Trend));
+            learned.Remember(options.StateDirectory, decision.Target, options.AlarmRepeatInterval);
+            ResizeBucketsIfWanted(decision.Target, layout, options);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Writes the new maximum and reads it back.</summary>
+    private RaiseOutcome Write(ConntrackLayout layout, long oldMax, long target, ConntrackOptions options)
+    {
+        KernelResult<long> written = SysctlWriter.WriteInteger(layout.MaxPath, target);
         if (!written.IsOk)
         {
             if (_writeFaults.ShouldReport($"{written.Status}|{written.Detail}", options.AlarmRepeatInterval))
             {
-                LogWriteFailed(written.Path, decision.CurrentMax, decision.Target, written.Detail, Remedy.ForWrite(written.Fault!.Value));
+                LogWriteFailed(written.Path, oldMax, target, written.Detail, Remedy.ForWrite(written.Fault!.Value));
             }
 
             return RaiseOutcome.NotRaised;
@@ -85,20 +143,22 @@ internal sealed partial class RaiseApplier(TimeProvider time, ILogger<RaiseAppli
 
         _writeFaults.Clear();
         KernelResult<long> readBack = _readBack.ReadMax(layout);
-        if (!readBack.IsOk || readBack.Value != decision.Target)
+        if (!readBack.IsOk || readBack.Value != target)
         {
-            LogReadBackMismatch(layout.MaxPath, decision.Target, readBack.IsOk ? readBack.Value.ToString(CultureInfo.InvariantCulture) : readBack.Detail);
+            LogReadBackMismatch(layout.MaxPath, target, readBack.IsOk ? readBack.Value.ToString(CultureInfo.InvariantCulture) : readBack.Detail);
             return RaiseOutcome.NotConfirmed;
         }
 
         RaisesTotal++;
-        LogRaised(decision.CurrentMax, decision.Target, decision.Count, decision.Percent, decision.HighWaterMark, decision.Ceiling, decision.Reason, Projection(decision.Trend));
+        return RaiseOutcome.Raised;
+    }
+
+    private void ResizeBucketsIfWanted(long newMax, ConntrackLayout layout, ConntrackOptions options)
+    {
         if (options.ResizeBuckets)
         {
-            ResizeBuckets(decision.Target, layout, options);
+            ResizeBuckets(newMax, layout, options);
         }
-
-        return RaiseOutcome.Raised;
     }
 
     /// <summary>
@@ -138,6 +198,10 @@ internal sealed partial class RaiseApplier(TimeProvider time, ILogger<RaiseAppli
     [LoggerMessage(EventId = LogEvents.Raised, Level = LogLevel.Warning,
         Message = "Raised nf_conntrack_max from {OldMax} to {NewMax}: {Reason}. Count {ConntrackCount} ({Percent:0.0}% of the old max), high-water mark {HighWaterMark}, memory ceiling {MemoryCeiling}, {Projection}")]
     private partial void LogRaised(long oldMax, long newMax, long conntrackCount, double percent, long highWaterMark, long? memoryCeiling, string reason, string projection);
+
+    [LoggerMessage(EventId = LogEvents.LearnedMaxRestored, Level = LogLevel.Warning,
+        Message = "Restored nf_conntrack_max to {NewMax}: the kernel had {OldMax} (a reboot resets it) and {LearnedMax} was learned at {LearnedAt:u}; memory ceiling {MemoryCeiling}")]
+    private partial void LogRestored(long newMax, long oldMax, long learnedMax, DateTimeOffset learnedAt, long memoryCeiling);
 
     [LoggerMessage(EventId = LogEvents.DryRunDecision, Level = LogLevel.Warning,
         Message = "Dry run: would raise nf_conntrack_max from {OldMax} to {NewMax}: {Reason}. Count {ConntrackCount} ({Percent:0.0}% of the max), high-water mark {HighWaterMark}, memory ceiling {MemoryCeiling}, {Projection}")]

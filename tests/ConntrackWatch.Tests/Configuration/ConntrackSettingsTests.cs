@@ -23,6 +23,8 @@ public sealed class ConntrackSettingsTests
         [nameof(ConntrackOptions.Lookahead)] = "00:00:30",
         [nameof(ConntrackOptions.ResizeBuckets)] = "false",
         [nameof(ConntrackOptions.EntriesPerBucket)] = "8",
+        [nameof(ConntrackOptions.RestoreLearnedMax)] = "false",
+        [nameof(ConntrackOptions.StateDirectory)] = "/var/lib/elsewhere",
     };
 
     public static TheoryData<string> Keys => [.. OptionsBinding.ConntrackKeys];
