@@ -1,3 +1,4 @@
+using System.Reflection;
 using ConntrackWatch.Configuration;
 using ConntrackWatch.Status;
 using Microsoft.Extensions.Configuration;
@@ -14,10 +15,15 @@ internal static class ConntrackWatchApp
         Usage: conntrackwatch [--Section:Key=value ...]          run the daemon
                conntrackwatch status [--json] [--trend] [--Section:Key=value ...]
                                                               read once; exit 0 ok, 1 warning, 2 critical, 3 unknown;
-                                                              --trend samples for 2 s to estimate growth
+                                                              --trend reads three times, a second apart
+               conntrackwatch --version | --help
         Configuration: appsettings.json next to the binary, /etc/conntrackwatch/appsettings.json,
         CONNTRACKWATCH_Section__Key environment variables, then the command line (later wins).
         """;
+
+    /// <summary>The version, from deploy/debian/changelog through the build.</summary>
+    public static string Version { get; } =
+        typeof(ConntrackWatchApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     public static async Task<int> RunAsync(
         string[] args, HostSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -29,10 +35,27 @@ internal static class ConntrackWatchApp
         }
 
         bool status = args.Length > 0 && args[0] == "status";
+        bool version = args.Length > 0 && args[0] == "--version";
         if (args.Length > 0 && !status && !args[0].StartsWith('-'))
         {
             await stderr.WriteLineAsync($"conntrackwatch: unknown command '{args[0]}'.\n{Usage}").ConfigureAwait(false);
             return ExitCodes.Usage;
+        }
+
+        // Only --Section:Key=value overrides and the verb's own flags: the configuration provider would take an
+        // unknown "--flag" as a key and swallow the next argument as its value, silently.
+        string[] accepted = status ? StatusFlags : [];
+        if ((status || version ? args[1..] : args).FirstOrDefault(arg => !accepted.Contains(arg) && !IsOverride(arg)) is { } unknown)
+        {
+            await stderr.WriteLineAsync(
+                $"conntrackwatch: unknown argument '{unknown}'; settings are given as --Section:Key=value, e.g. --Conntrack:DryRun=true.\n{Usage}").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        if (version)
+        {
+            await stdout.WriteLineAsync($"conntrackwatch {Version}").ConfigureAwait(false);
+            return ExitCodes.Success;
         }
 
         try
@@ -52,6 +75,16 @@ internal static class ConntrackWatchApp
                 stderr, e.InnerExceptions.SelectMany(inner => ((OptionsValidationException)inner).Failures), settings).ConfigureAwait(false);
             return ExitCodes.InvalidConfiguration;
         }
+    }
+
+    private static readonly string[] StatusFlags = ["--json", "--trend"];
+
+    /// <summary>--Section:Key=value, with a section, a key and an equals sign.</summary>
+    private static bool IsOverride(string arg)
+    {
+        int equals = arg.IndexOf('=', StringComparison.Ordinal);
+        int colon = arg.IndexOf(':', StringComparison.Ordinal);
+        return arg.StartsWith("--", StringComparison.Ordinal) && colon > 2 && equals > colon + 1;
     }
 
     private static async Task<int> RunDaemonAsync(string[] args, HostSettings settings, CancellationToken cancellationToken)
