@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# End to end under a real systemd: boot one with systemd-nspawn (sharing this host's network, so the real
-# nf_conntrack_max is the one the service manages), install with deploy/install.sh, and check the service the
-# way an admin would: systemctl, journalctl, a per-host override applied by reload, a real raise, a clean stop.
-# Everything it changes on the host (the max, an nftables table, the container) is restored whatever happens.
+# End to end under a real systemd, on a fresh minimal Debian 12 with no .NET, as a new firewall host would be:
+# build the Debian package (deploy/build-deb.sh), boot the host with systemd-nspawn (sharing this machine's
+# network, so the real nf_conntrack_max is the one the service manages), `apt install` the package, and check the
+# service the way an admin would: systemctl, journalctl -x, man, a per-host override applied by reload, a real
+# raise, the learned max restored after a "reboot", an upgrade that keeps the admin's configuration, a purge that
+# leaves nothing behind, and deploy/install.sh for hosts without apt. Everything it changes on this machine (the
+# max, an nftables table, the container) is restored whatever happens.
 #
 # Prints "ok - ..." or "not ok - ..." per check, then one line "e2e: N passed, N failed" (", N skipped").
-# Needs root, systemd-nspawn (systemd-container), nft (nftables) and the .NET SDK. A missing prerequisite is a
-# skip, or a failure when CONNTRACKWATCH_REQUIRE_PREREQUISITES=1.
+# Needs root, systemd-nspawn (systemd-container), mmdebstrap, debhelper, dpkg-dev, lintian, nft (nftables) and
+# the .NET SDK (or CONNTRACKWATCH_PUBLISH_DIR). A missing prerequisite is a skip, or a failure when
+# CONNTRACKWATCH_REQUIRE_PREREQUISITES=1.
 set -uo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -20,6 +24,15 @@ nspawn_pid="" leader="" original_max=""
 # The original max is recorded here before it is lowered: .ci/run and the unit tests put back whatever a
 # killed run left recorded (/run is cleared at reboot, as the sysctl itself is).
 max_record=/run/conntrackwatch-tests/sysctls/$(tr / _ <<<"${max_path#/}")
+# MESSAGE_IDs (src/ConntrackWatch/Logging/MessageIds.cs).
+id_started=b56af0b30c624a32a3fb33f7c0550f74
+id_stopping=3acf2a513aa84ca5b3aaf33adc966ef0
+id_watchdog=5a5dabdc737541e4995de13894aeb0c3
+id_reloaded=62bcb28e6ffb45ffb09e554a21056be4
+id_reload_requested=4dda49db211d4164a2cedd361de2fdc6
+id_raised=0188042c53234f66b3e7f64c4496bf9b
+id_restored=c630268cbc084fb98fdb6b2df020b8bd
+id_learned_ignored=548e2782279445288402e960da17830f
 
 ok() { echo "ok - $1"; passed=$((passed + 1)); }
 not_ok() { echo "not ok - $1"; [[ $# -gt 1 ]] && sed 's/^/#   /' <<<"$2"; failed=$((failed + 1)); }
@@ -38,6 +51,9 @@ skip_all() {
 }
 
 in_container() { nsenter --target "$leader" --all "$@"; }
+# Waits (up to 10 s) until the journal of the unit has an entry with this MESSAGE_ID whose text matches.
+journal_has() { in_container sh -c "for i in \$(seq 50); do journalctl -u conntrackwatch MESSAGE_ID=$1 -o cat | grep -q \"$2\" && exit 0; sleep 0.2; done; exit 1"; }
+real_max() { cat "$max_path"; }
 
 cleanup() {
     [[ -n "$original_max" ]] && echo "$original_max" >"$max_path" && rm -f "$max_record"
@@ -56,34 +72,53 @@ trap cleanup EXIT
 
 ((EUID == 0)) || skip_all "needs root"
 command -v systemd-nspawn >/dev/null || skip_all "needs systemd-nspawn (apt-get install systemd-container)"
+command -v mmdebstrap >/dev/null || skip_all "needs mmdebstrap (apt-get install mmdebstrap)"
+command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null || skip_all "needs debhelper and dpkg-dev"
+command -v lintian >/dev/null || skip_all "needs lintian (apt-get install lintian)"
 command -v nft >/dev/null || skip_all "needs nft (apt-get install nftables)"
-command -v dotnet >/dev/null || skip_all "needs the .NET SDK to publish the binary"
+[[ -n "${CONNTRACKWATCH_PUBLISH_DIR:-}" ]] || command -v dotnet >/dev/null || skip_all "needs the .NET SDK to publish the binary"
 [[ -w "$max_path" ]] || skip_all "needs the nf_conntrack module ($max_path)"
 
-# The binary as it ships, installed inside the container with --binary-dir: the one .ci/run published
-# (CONNTRACKWATCH_PUBLISH_DIR), or published here.
+# The binary as it ships: the one .ci/run published (CONNTRACKWATCH_PUBLISH_DIR), or published here.
 if [[ -n "${CONNTRACKWATCH_PUBLISH_DIR:-}" ]]; then
     cp -r "$CONNTRACKWATCH_PUBLISH_DIR" "$work/publish"
 elif ! dotnet publish "$repo/src/ConntrackWatch" -c Release -r linux-x64 -nologo -v:q -o "$work/publish" >"$work/publish.log" 2>&1; then
     not_ok "publish the Native AOT binary" "$(tail -20 "$work/publish.log")"
     finish; exit 1
 fi
+version=$(sed -n '1s/^conntrackwatch (\([^)]*\)).*/\1/p' "$repo/deploy/debian/changelog")
 
-# /usr is the host's, read-only: /usr/local, where install.sh puts the journal catalog, gets a writable,
-# empty directory of its own.
-mkdir -p "$work/usr-local"
+# The package, built by the documented command.
+if CONNTRACKWATCH_PUBLISH_DIR="$work/publish" "$repo/deploy/build-deb.sh" --out "$work/deb" >"$work/deb.log" 2>&1; then
+    ok "deploy/build-deb.sh builds conntrackwatch_${version}_amd64.deb"
+else
+    not_ok "deploy/build-deb.sh builds the package" "$(tail -30 "$work/deb.log")"
+    finish; exit 1
+fi
+deb="conntrackwatch_${version}_amd64.deb"
+lint=$(lintian --allow-root --fail-on error "$work/deb/$deb" 2>&1)
+if (($? == 0)); then
+    ok "lintian reports no errors ($(grep -c '^W:' <<<"$lint") warnings)"
+else
+    not_ok "lintian reports no errors" "$lint"
+fi
 
-# A real systemd as PID 1 of a container that shares the host's network namespace. CAP_NET_ADMIN and a
-# writable /proc/sys/net let it manage the host's nf_conntrack_max; nftables.service is masked so that it
-# cannot flush the host's ruleset.
-SYSTEMD_NSPAWN_API_VFS_WRITABLE=network systemd-nspawn -D / --volatile=yes -b --register=no --keep-unit \
+# A fresh minimal Debian 12, with systemd and man, and no .NET.
+if ! mmdebstrap --variant=minbase --include=systemd,systemd-sysv,dbus,man-db,ca-certificates bookworm "$work/root" \
+    >"$work/mmdebstrap.log" 2>&1; then
+    not_ok "mmdebstrap a minimal Debian 12" "$(tail -20 "$work/mmdebstrap.log")"
+    finish; exit 1
+fi
+
+# A real systemd as PID 1 of that host, sharing this machine's network namespace. CAP_NET_ADMIN and a writable
+# /proc/sys/net let it manage the real nf_conntrack_max.
+SYSTEMD_NSPAWN_API_VFS_WRITABLE=network systemd-nspawn -D "$work/root" -b --register=no --keep-unit \
     --machine="$machine" --capability=CAP_NET_ADMIN \
-    --bind-ro="$repo:/src" --bind-ro="$work/publish:/publish" --bind="$work/usr-local:/usr/local" \
-    systemd.firstboot=off systemd.mask=nftables.service >"$work/console.log" 2>&1 &
+    --bind-ro="$repo:/src" --bind-ro="$work/publish:/publish" --bind-ro="$work/deb:/deb" \
+    systemd.firstboot=off >"$work/console.log" 2>&1 &
 nspawn_pid=$!
 for _ in $(seq 100); do
     leader=$(pgrep -P "$nspawn_pid" | head -1)
-    [[ -n "$leader" ]] && in_container systemctl is-system-running --wait >/dev/null 2>&1 && break
     [[ -n "$leader" ]] && [[ "$(in_container systemctl is-system-running 2>/dev/null)" =~ ^(running|degraded)$ ]] && break
     sleep 0.3
 done
@@ -91,12 +126,16 @@ if [[ -z "$leader" ]]; then
     not_ok "boot systemd in a container" "$(tail -20 "$work/console.log")"
     finish; exit 1
 fi
-ok "boot systemd in a container (leader pid $leader)"
+ok "boot a fresh Debian 12 with systemd in a container (leader pid $leader)"
 
-check "deploy/install.sh installs and starts the service" in_container /src/deploy/install.sh --binary-dir /publish
-check "install.sh is idempotent and keeps the per-host file" \
-    in_container sh -c 'echo "// kept" >> /etc/conntrackwatch/appsettings.json && /src/deploy/install.sh --binary-dir /publish --no-start && grep -q "// kept" /etc/conntrackwatch/appsettings.json'
-check "systemctl is-active: active" in_container systemctl is-active --quiet conntrackwatch
+apt_get() { in_container env DEBIAN_FRONTEND=noninteractive apt-get -y -q "$@"; }
+# As a new host would: fresh package lists, then the package with whatever it depends on (procps, for kill).
+check "apt install ./$deb: installed with its dependencies, no .NET on the host" sh -c \
+    "nsenter --target $leader --all apt-get -q update && nsenter --target $leader --all env DEBIAN_FRONTEND=noninteractive apt-get -y -q install /deb/$deb \
+     && ! nsenter --target $leader --all sh -c 'command -v dotnet'"
+check "the service is enabled and active" in_container sh -c 'systemctl is-enabled --quiet conntrackwatch && systemctl is-active --quiet conntrackwatch'
+check "conntrackwatch --version prints $version" in_container sh -c "[ \"\$(conntrackwatch --version)\" = 'conntrackwatch $version' ]"
+check "man conntrackwatch renders" in_container sh -c 'man -P cat conntrackwatch 2>/dev/null | grep -q "EXIT STATUS" && man -P cat conntrackwatch | grep -q RestoreLearnedMax'
 
 status=$(in_container systemctl show -p StatusText --value conntrackwatch)
 if [[ "$status" =~ ^count\ [0-9]+\ of\ max\ [0-9]+\ \([0-9.]+%\),\ ceiling\ [0-9]+(,\ growing\ [0-9.]+/s,\ full\ in\ [0-9]+\ s)?$ ]]; then
@@ -105,14 +144,13 @@ else
     not_ok "systemctl status shows the STATUS line" "StatusText='$status'"
 fi
 
-check "journalctl -u conntrackwatch has the start, under its MESSAGE_ID" \
-    in_container sh -c 'journalctl -u conntrackwatch MESSAGE_ID=b56af0b30c624a32a3fb33f7c0550f74 -o cat | grep -q "ConntrackWatch started"'
-check "the daemon runs the watchdog WatchdogSec= asks for" in_container sh -c \
-    'journalctl -u conntrackwatch MESSAGE_ID=5a5dabdc737541e4995de13894aeb0c3 -o cat | grep -q "systemd watchdog enabled: timeout 00:00:30"'
-check "journalctl -x explains entries from the installed catalog" \
+check "journalctl -u conntrackwatch has the start, under its MESSAGE_ID" journal_has "$id_started" "ConntrackWatch started"
+check "the daemon runs the watchdog WatchdogSec= asks for" journal_has "$id_watchdog" "systemd watchdog enabled: timeout 00:00:30"
+check "journalctl -x explains entries from the packaged catalog" \
     in_container sh -c 'journalctl -x -u conntrackwatch --no-pager | grep -q "watches the netfilter connection-tracking table"'
-check "systemd-analyze verify: clean" in_container sh -c '! systemd-analyze verify /etc/systemd/system/conntrackwatch.service 2>&1 | grep -q .'
-exposure=$(in_container systemd-analyze security --offline=true /etc/systemd/system/conntrackwatch.service 2>/dev/null \
+unit=/lib/systemd/system/conntrackwatch.service
+check "systemd-analyze verify: clean" in_container sh -c "out=\$(systemd-analyze verify $unit 2>&1); [ -z \"\$out\" ] || { echo \"\$out\"; exit 1; }"
+exposure=$(in_container systemd-analyze security --offline=true "$unit" 2>/dev/null \
     | sed -n 's/.*Overall exposure level for conntrackwatch.service: \([0-9.]*\).*/\1/p')
 if [[ -n "$exposure" ]] && awk "BEGIN { exit !($exposure <= 1.5) }"; then
     ok "systemd-analyze security: exposure $exposure (target 1.5 or lower)"
@@ -124,14 +162,12 @@ check "the hardened service runs without root" in_container sh -c \
 
 # A per-host override, taken on `systemctl reload` (a one-second poll also makes the raise below quick).
 in_container sh -c 'printf "{ \"Conntrack\": { \"PollInterval\": \"00:00:01\" } }\n" > /etc/conntrackwatch/appsettings.json'
-in_container systemctl reload conntrackwatch
-check "a per-host override takes effect on systemctl reload" in_container sh -c \
-    'for i in $(seq 50); do journalctl -u conntrackwatch MESSAGE_ID=62bcb28e6ffb45ffb09e554a21056be4 -o cat | grep -q "PollInterval=00:00:01" && exit 0; sleep 0.2; done; exit 1'
-check "the reload is in the journal" in_container sh -c \
-    'journalctl -u conntrackwatch MESSAGE_ID=4dda49db211d4164a2cedd361de2fdc6 -o cat | grep -q "Reload requested"'
+check "systemctl reload conntrackwatch" in_container systemctl reload conntrackwatch
+check "a per-host override takes effect on systemctl reload" journal_has "$id_reloaded" "PollInterval=00:00:01"
+check "the reload is in the journal" journal_has "$id_reload_requested" "Reload requested"
 
 # A real raise: track new flows, lower the real max, create flows past 60% of it.
-original_max=$(cat "$max_path")
+original_max=$(real_max)
 mkdir -p "${max_record%/*}"
 [[ -e "$max_record" ]] || printf '%s\n%s\n' "$max_path" "$original_max" >"$max_record"
 nft add table inet "$table" && nft add chain inet "$table" output "{ type filter hook output priority 0; policy accept; }" \
@@ -146,7 +182,7 @@ echo "$lowered" >"$max_path"
 for port in $(seq 43000 43064); do echo x >"/dev/udp/127.0.0.1/$port" 2>/dev/null; done
 raised=""
 for _ in $(seq 100); do
-    raised=$(cat "$max_path")
+    raised=$(real_max)
     [[ "$raised" == "$expected" ]] && break
     sleep 0.2
 done
@@ -157,7 +193,32 @@ else
         "max is $raised, count $(cat "$count_path"); $(in_container journalctl -u conntrackwatch -n 20 -o cat)"
 fi
 check "the raise is in the journal with its numbers" in_container sh -c \
-    "journalctl -u conntrackwatch MESSAGE_ID=0188042c53234f66b3e7f64c4496bf9b -o json | grep -q '\"NEW_MAX\":\"$expected\"'"
+    "journalctl -u conntrackwatch MESSAGE_ID=$id_raised -o json | grep -q '\"NEW_MAX\":\"$expected\"'"
+check "journalctl -x explains the raise from the catalog" in_container sh -c \
+    "journalctl -x -u conntrackwatch MESSAGE_ID=$id_raised --no-pager | grep -q 'reached its high-water mark, so ConntrackWatch raised'"
+check "the learned max is kept in the state directory" in_container sh -c "grep -qx 'max=$expected' /var/lib/conntrackwatch/learned-max"
+
+# A reboot resets the kernel's max: stop, put the lowered value back, start. The learned max must be in force
+# before `systemctl start` returns (READY=1 comes after the first poll, which restores it).
+in_container systemctl stop conntrackwatch
+echo "$lowered" >"$max_path"
+in_container systemctl start conntrackwatch
+after_start=$(real_max)
+if [[ "$after_start" == "$expected" ]]; then
+    ok "after a reset to $lowered the learned max $expected is back before systemctl start returns"
+else
+    not_ok "the learned max is restored before systemctl start returns" \
+        "max is $after_start; $(in_container journalctl -u conntrackwatch -n 20 -o cat)"
+fi
+check "the journal says what was restored, from what, learned when" \
+    journal_has "$id_restored" "Restored nf_conntrack_max to $expected: the kernel had $lowered"
+
+# A corrupt state file is logged and ignored: the service starts all the same.
+in_container systemctl stop conntrackwatch
+in_container sh -c 'printf "max=lots\n" > /var/lib/conntrackwatch/learned-max'
+in_container systemctl start conntrackwatch
+check "a corrupt state file is logged and ignored" journal_has "$id_learned_ignored" "Ignoring the learned maximum"
+check "and the service starts all the same" in_container systemctl is-active --quiet conntrackwatch
 echo "$original_max" >"$max_path" && rm -f "$max_record"
 
 before_stop=$(in_container systemctl show -p ActiveState --value conntrackwatch)
@@ -169,12 +230,18 @@ if [[ "$before_stop" == active && "$state" == inactive && "$result" == success ]
 else
     not_ok "systemctl stop: inactive, not failed" "before: $before_stop; after: ActiveState=$state Result=$result"
 fi
-check "the journal records the stop" in_container sh -c \
-    'journalctl -u conntrackwatch MESSAGE_ID=3acf2a513aa84ca5b3aaf33adc966ef0 -o cat | grep -q stopping'
+check "the journal records the stop" journal_has "$id_stopping" "stopping"
+
+# An upgrade (the package installed again) keeps the admin's edit of the conffile, without asking.
+in_container sh -c 'printf "// edited by the admin\n{ \"Conntrack\": { \"PollInterval\": \"00:00:02\" } }\n" > /etc/conntrackwatch/appsettings.json'
+check "installing the package again (an upgrade) keeps the edited /etc/conntrackwatch/appsettings.json" sh -c \
+    "nsenter --target $leader --all env DEBIAN_FRONTEND=noninteractive apt-get -y -q install --reinstall /deb/$deb </dev/null \
+     && nsenter --target $leader --all grep -q 'edited by the admin' /etc/conntrackwatch/appsettings.json \
+     && nsenter --target $leader --all systemctl is-active --quiet conntrackwatch"
 
 # An invalid configuration: exit 78, and no restart loop.
 in_container sh -c 'printf "{ \"Conntrack\": { \"HighWaterPercent\": 150 } }\n" > /etc/conntrackwatch/appsettings.json'
-in_container systemctl start conntrackwatch 2>/dev/null
+in_container systemctl restart conntrackwatch 2>/dev/null
 sleep 7 # longer than RestartSec=5s: a restart would have happened by now
 main_status=$(in_container systemctl show -p ExecMainStatus --value conntrackwatch)
 restarts=$(in_container systemctl show -p NRestarts --value conntrackwatch)
@@ -186,9 +253,41 @@ fi
 check "the reason names the key" in_container sh -c \
     'journalctl -u conntrackwatch -o cat | grep -q "Conntrack:HighWaterPercent must be between 1 and 99 (found 150)"'
 
+# apt remove keeps the configuration; apt purge leaves no file of the package behind, nor its state.
+in_container dpkg-query -L conntrackwatch >"$work/package-files"
+check "apt remove keeps the configuration and removes the rest" sh -c \
+    "nsenter --target $leader --all env DEBIAN_FRONTEND=noninteractive apt-get -y -q remove conntrackwatch </dev/null \
+     && nsenter --target $leader --all test -e /etc/conntrackwatch/appsettings.json \
+     && ! nsenter --target $leader --all test -e /usr/lib/conntrackwatch/conntrackwatch"
+apt_get purge conntrackwatch </dev/null >"$work/purge.log" 2>&1
+left=""
+while read -r path; do
+    [[ "$path" == /. ]] && continue
+    # Directories other packages share (/usr, /etc, /lib/systemd/system, ...) stay; the package's own go.
+    if in_container test -e "$path" && ! { in_container test -d "$path" && [[ ! "$path" =~ conntrackwatch ]]; }; then
+        left+="$path "
+    fi
+done <"$work/package-files"
+for path in /var/lib/conntrackwatch /var/lib/private/conntrackwatch /etc/conntrackwatch; do
+    in_container test -e "$path" && left+="$path "
+done
+if [[ -z "$left" ]]; then
+    ok "apt purge leaves no file of the package behind ($(wc -l <"$work/package-files") paths checked) and no state"
+else
+    not_ok "apt purge leaves no file of the package behind" "left: $left"
+fi
+check "after the purge the unit is gone" in_container sh -c '! systemctl list-unit-files conntrackwatch.service --no-legend | grep -q conntrackwatch'
+
+# Hosts without apt: deploy/install.sh puts the same files in the same places.
+check "deploy/install.sh installs and starts the service" in_container /src/deploy/install.sh --binary-dir /publish
+check "install.sh uses the package's places" in_container sh -c \
+    'for path in $(cat /dev/stdin); do [ "$path" = /. ] || [ -e "$path" ] || { echo "missing $path"; exit 1; }; done' <"$work/package-files"
+check "install.sh is idempotent and keeps the per-host file" \
+    in_container sh -c 'echo "// kept" >> /etc/conntrackwatch/appsettings.json && /src/deploy/install.sh --binary-dir /publish --no-start && grep -q "// kept" /etc/conntrackwatch/appsettings.json'
 check "deploy/uninstall.sh removes the service and keeps /etc/conntrackwatch" in_container sh -c \
-    '/src/deploy/uninstall.sh && [ ! -e /opt/conntrackwatch ] && [ ! -e /etc/systemd/system/conntrackwatch.service ] && [ -e /etc/conntrackwatch/appsettings.json ]'
-check "uninstall.sh is idempotent" in_container /src/deploy/uninstall.sh
+    '/src/deploy/uninstall.sh && [ ! -e /usr/lib/conntrackwatch ] && [ ! -e /lib/systemd/system/conntrackwatch.service ] && [ -e /etc/conntrackwatch/appsettings.json ]'
+check "uninstall.sh --purge removes the configuration too, and is idempotent" in_container sh -c \
+    '/src/deploy/uninstall.sh --purge && [ ! -e /etc/conntrackwatch ] && /src/deploy/uninstall.sh --purge'
 
 finish
 exit $((failed > 0))
