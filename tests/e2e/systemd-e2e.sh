@@ -232,12 +232,21 @@ else
 fi
 check "the journal records the stop" journal_has "$id_stopping" "stopping"
 
-# An upgrade (the package installed again) keeps the admin's edit of the conffile, without asking.
+# An upgrade (the package installed again) keeps the admin's edit of the conffile, without asking, and restarts
+# the running service on the new binary.
 in_container sh -c 'printf "// edited by the admin\n{ \"Conntrack\": { \"PollInterval\": \"00:00:02\" } }\n" > /etc/conntrackwatch/appsettings.json'
+in_container systemctl start conntrackwatch
+pid_before=$(in_container systemctl show -p MainPID --value conntrackwatch)
 check "installing the package again (an upgrade) keeps the edited /etc/conntrackwatch/appsettings.json" sh -c \
     "nsenter --target $leader --all env DEBIAN_FRONTEND=noninteractive apt-get -y -q install --reinstall /deb/$deb </dev/null \
-     && nsenter --target $leader --all grep -q 'edited by the admin' /etc/conntrackwatch/appsettings.json \
-     && nsenter --target $leader --all systemctl is-active --quiet conntrackwatch"
+     && nsenter --target $leader --all grep -q 'edited by the admin' /etc/conntrackwatch/appsettings.json"
+pid_after=$(in_container systemctl show -p MainPID --value conntrackwatch)
+if [[ "$pid_before" -gt 0 && "$pid_after" -gt 0 && "$pid_before" != "$pid_after" ]] \
+    && in_container systemctl is-active --quiet conntrackwatch; then
+    ok "the upgrade restarted the service (pid $pid_before, then $pid_after)"
+else
+    not_ok "the upgrade restarted the service" "MainPID before $pid_before, after $pid_after"
+fi
 
 # An invalid configuration: exit 78, and no restart loop.
 in_container sh -c 'printf "{ \"Conntrack\": { \"HighWaterPercent\": 150 } }\n" > /etc/conntrackwatch/appsettings.json'
