@@ -88,7 +88,7 @@ public sealed record ConntrackOptions : IValidatableObject
             InRange(HighWaterPercent, nameof(HighWaterPercent), 1, 99),
             InRange(RaiseMultiplier, nameof(RaiseMultiplier), 1.01, 100.0),
             InRange(MemoryCeilingPercent, nameof(MemoryCeilingPercent), 1, 95),
-            BytesPerEntry is { } bytes ? InRange(bytes, nameof(BytesPerEntry), 64, 65536) : null,
+            BytesPerEntry is { } bytes ? InRange(bytes, nameof(BytesPerEntry), MemoryCeiling.MinBytesPerEntry, MemoryCeiling.MaxBytesPerEntry) : null,
             InRange(CeilingRefreshInterval, nameof(CeilingRefreshInterval), TimeSpan.FromSeconds(1), TimeSpan.FromDays(7)),
             InRange(WindowLength, nameof(WindowLength), TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
             InRange(AlarmRepeatInterval, nameof(AlarmRepeatInterval), TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),

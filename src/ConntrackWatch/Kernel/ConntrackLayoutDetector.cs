@@ -47,16 +47,30 @@ internal static class ConntrackLayoutDetector
     }
 
     /// <summary>Why nothing was found, for the "waiting for conntrack" log line.</summary>
-    public static string DescribeAbsence(string procRoot) =>
-        $"none of {string.Join(", ", MaxCandidates.Select(c => Path.Combine(procRoot, c)))} exists; " +
-        "the nf_conntrack module is not loaded (it loads with the first conntrack rule, or: modprobe nf_conntrack)";
+    public static string DescribeAbsence(string procRoot)
+    {
+        // A directory on the way that cannot be searched hides the files: that is no missing module.
+        foreach (string candidate in MaxCandidates)
+        {
+            string path = Path.Combine(procRoot, candidate);
+            if (FileIdentity.IsDeniedOnTheWay(path))
+            {
+                return $"{path} cannot be reached: permission denied on a directory above it; run ConntrackWatch as root, " +
+                    "or check the permissions under Conntrack:ProcRoot";
+            }
+        }
+
+        return $"none of {string.Join(", ", MaxCandidates.Select(c => Path.Combine(procRoot, c)))} exists; " +
+            "the nf_conntrack module is not loaded (it loads with the first conntrack rule, or: modprobe nf_conntrack)";
+    }
 
     private static string? FirstExisting(string procRoot, string[] candidates, out string? relative)
     {
         foreach (string candidate in candidates)
         {
             string path = Path.Combine(procRoot, candidate);
-            if (File.Exists(path))
+            // Whatever is there, even a directory or a FIFO: reading it then says exactly what is wrong.
+            if (Path.Exists(path))
             {
                 relative = candidate;
                 return path;

@@ -69,10 +69,15 @@ internal sealed class CountersReader : IDisposable
         try
         {
             SafeFileHandle file = _handles.Acquire(path);
-            // One line per CPU: grow the buffer (rarely, and only once) until the whole file fits.
+            // One line per CPU: grow the buffer (rarely, and only once) until the whole file fits, up to the limit.
             while ((length = ProcFileReader.ReadFromStart(file, _buffer)) == _buffer.Length)
             {
-                Array.Resize(ref _buffer, _buffer.Length * 2);
+                if (_buffer.Length > KernelFile.SmallFileLimit)
+                {
+                    throw KernelFile.TooLarge();
+                }
+
+                Array.Resize(ref _buffer, Math.Min(_buffer.Length * 2, KernelFile.SmallFileLimit + 1));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -53,6 +53,14 @@ internal readonly partial record struct FileIdentity(ulong Inode, ulong Device)
         }
     }
 
+    /// <summary>True when looking up <paramref name="path"/> fails for want of permission on a directory (EACCES).</summary>
+    public static bool IsDeniedOnTheWay(string path)
+    {
+        const int Eacces = 13;
+        Span<byte> statx = stackalloc byte[StatxSize];
+        return Native.Statx(AtFdCwd, path, 0, StatxType, statx) != 0 && Marshal.GetLastPInvokeError() == Eacces;
+    }
+
     /// <summary>True when <paramref name="path"/> (links followed) is a regular file: not a FIFO, device or directory.</summary>
     public static bool IsRegularFile(string path)
     {
@@ -61,13 +69,46 @@ internal readonly partial record struct FileIdentity(ulong Inode, ulong Device)
             && (MemoryMarshal.Read<ushort>(statx[ModeOffset..]) & TypeMask) == RegularFile;
     }
 
+    /// <summary>Null for a regular file; otherwise what <paramref name="handle"/> is instead ("a FIFO", "a directory", ...).</summary>
+    public static string? KindOf(SafeFileHandle handle)
+    {
+        Span<byte> statx = stackalloc byte[StatxSize];
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            if (Native.Statx((int)handle.DangerousGetHandle(), string.Empty, AtEmptyPath, StatxType, statx) != 0)
+            {
+                return "a file whose type cannot be read";
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+
+        return (MemoryMarshal.Read<ushort>(statx[ModeOffset..]) & TypeMask) switch
+        {
+            RegularFile => null,
+            0x1000 => "a FIFO",
+            0x2000 => "a character device",
+            0x4000 => "a directory",
+            0x6000 => "a block device",
+            0xC000 => "a socket",
+            _ => "not a regular file",
+        };
+    }
+
     // The device is major and minor read as one 64-bit value.
     private static FileIdentity Read(ReadOnlySpan<byte> statx) =>
         new(MemoryMarshal.Read<ulong>(statx[InodeOffset..]), MemoryMarshal.Read<ulong>(statx[DeviceOffset..]));
 
     private static partial class Native
     {
-        [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
+        [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         public static partial int Statx(int dirFd, string path, int flags, uint mask, Span<byte> buffer);
     }
 }

@@ -27,6 +27,7 @@ internal static class KernelResult
     /// <summary>Maps an exception from opening, reading or writing <paramref name="path"/> to a fault.</summary>
     public static KernelFault FromException(Exception exception, string path) => exception switch
     {
+        KernelFileException kernelFile => Fault(kernelFile.Status, path, kernelFile.Message),
         FileNotFoundException or DirectoryNotFoundException =>
             Fault(ReadStatus.Missing, path, "the file does not exist"),
         UnauthorizedAccessException =>

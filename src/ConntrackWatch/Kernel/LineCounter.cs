@@ -5,11 +5,20 @@ namespace ConntrackWatch.Kernel;
 /// <summary>
 /// Counts the lines of a file of any size in constant memory: one buffer, allocated on first use and reused,
 /// a vectorized newline search, and reads until end of file because /proc/net/nf_conntrack reports size 0.
-/// A last line without a newline still counts. Not thread-safe: one instance per poll loop.
+/// A last line without a newline still counts. A count that takes longer than its time limit is given up and
+/// reported, so no file can stall the poll loop. Not thread-safe: one instance per poll loop.
 /// </summary>
-internal sealed class LineCounter(ProcHandles? handles = null, int bufferSize = LineCounter.DefaultBufferSize)
+internal sealed class LineCounter(ProcHandles? handles = null, int bufferSize = LineCounter.DefaultBufferSize, TimeSpan? timeLimit = null)
 {
     public const int DefaultBufferSize = 256 * 1024;
+
+    /// <summary>
+    /// Below the unit's WatchdogSec=30s. Counting 2,000,000 real entries costs the kernel about 3 s; a file that
+    /// takes this long is not a table to count every poll.
+    /// </summary>
+    public static readonly TimeSpan DefaultTimeLimit = TimeSpan.FromSeconds(20);
+
+    private readonly long _timeLimitTicks = (long)((timeLimit ?? DefaultTimeLimit).TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
 
     private readonly ProcHandles _handles = handles ?? new ProcHandles();
     private byte[]? _buffer;
@@ -34,9 +43,16 @@ internal sealed class LineCounter(ProcHandles? handles = null, int bufferSize = 
         long lines = 0;
         long offset = 0;
         byte last = (byte)'\n';
+        long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + _timeLimitTicks;
         int read;
         while ((read = RandomAccess.Read(handle, buffer, offset)) > 0)
         {
+            if (System.Diagnostics.Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new KernelFileException(ReadStatus.Failed, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"counting its lines took longer than {(timeLimit ?? DefaultTimeLimit).TotalSeconds:0.###} s ({lines} lines in {offset} bytes so far), so it was given up; set Conntrack:CountSource=CountFile, or check that Conntrack:ProcRoot names a real proc"));
+            }
+
             ReadOnlySpan<byte> chunk = buffer.AsSpan(0, read);
             lines += chunk.Count((byte)'\n');
             last = chunk[^1];

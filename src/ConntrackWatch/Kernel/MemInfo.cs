@@ -30,7 +30,12 @@ internal static class MemInfo
                 return Fail($"MemTotal unit is '{SysctlInteger.Show(unit)}', expected kB", out bytes, out problem);
             }
 
-            bytes = checked(kib * 1024);
+            if (kib > long.MaxValue / 1024)
+            {
+                return Fail($"MemTotal of {kib} kB is more memory than a 64-bit kernel can address", out bytes, out problem);
+            }
+
+            bytes = kib * 1024;
             problem = null;
             return true;
         }

@@ -8,6 +8,11 @@ internal sealed record MemoryCeiling(long Entries, long MemTotalBytes, int Perce
     /// <summary>What one entry costs when neither configuration nor slabinfo says: a 64-bit kernel's object and then some.</summary>
     public const int DefaultBytesPerEntry = 320;
 
+    /// <summary>The range an entry's cost may take, configured or read from slabinfo.</summary>
+    public const int MinBytesPerEntry = 64;
+
+    public const int MaxBytesPerEntry = 65536;
+
     public static long ComputeEntries(long memTotalBytes, int percent, int bytesPerEntry)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bytesPerEntry);

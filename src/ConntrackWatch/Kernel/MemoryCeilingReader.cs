@@ -9,7 +9,7 @@ internal static class MemoryCeilingReader
         byte[] memInfo;
         try
         {
-            memInfo = File.ReadAllBytes(memInfoPath);
+            memInfo = KernelFile.ReadSmall(memInfoPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -38,10 +38,14 @@ internal static class MemoryCeilingReader
         string slabInfoPath = Path.Combine(settings.ProcRoot, "slabinfo");
         try
         {
-            if (SlabInfo.TryParseConntrackObjectSize(File.ReadAllBytes(slabInfoPath), out int objectSize))
+            if (SlabInfo.TryParseConntrackObjectSize(KernelFile.ReadSmall(slabInfoPath), out int objectSize))
             {
                 // Each entry also costs its share of the hash table: one bucket pointer.
-                return (objectSize + IntPtr.Size, $"{slabInfoPath}: object {objectSize} + bucket pointer {IntPtr.Size}");
+                long bytes = (long)objectSize + IntPtr.Size;
+                return bytes is >= MemoryCeiling.MinBytesPerEntry and <= MemoryCeiling.MaxBytesPerEntry
+                    ? ((int)bytes, $"{slabInfoPath}: object {objectSize} + bucket pointer {IntPtr.Size}")
+                    : (MemoryCeiling.DefaultBytesPerEntry,
+                        $"default ({slabInfoPath} gives nf_conntrack objects of {objectSize} bytes, outside {MemoryCeiling.MinBytesPerEntry} to {MemoryCeiling.MaxBytesPerEntry} per entry: not a kernel's slabinfo)");
             }
 
             return (MemoryCeiling.DefaultBytesPerEntry, $"default (no nf_conntrack cache in {slabInfoPath})");

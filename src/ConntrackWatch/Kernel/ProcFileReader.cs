@@ -31,9 +31,15 @@ internal sealed class ProcFileReader(ProcHandles handles)
                 $"expected one non-negative integer, found more than {_buffer.Length} bytes starting '{SysctlInteger.Show(_buffer)}'");
         }
 
-        return SysctlInteger.TryParse(_buffer.AsSpan(0, length), out long value, out string? problem)
+        if (!SysctlInteger.TryParse(_buffer.AsSpan(0, length), out long value, out string? problem))
+        {
+            return KernelResult.Fault(ReadStatus.Malformed, path, problem!);
+        }
+
+        // nf_conntrack_max, nf_conntrack_count and nf_conntrack_buckets are C ints in the kernel.
+        return value <= int.MaxValue
             ? KernelResult.Ok(path, value)
-            : KernelResult.Fault(ReadStatus.Malformed, path, problem!);
+            : KernelResult.Fault(ReadStatus.Malformed, path, $"{value} is beyond the kernel's int range (at most {int.MaxValue})");
     }
 
     /// <summary>

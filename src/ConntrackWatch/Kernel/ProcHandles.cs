@@ -25,7 +25,7 @@ internal sealed class ProcHandles : IDisposable
             Forget(path);
         }
 
-        SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
+        SafeFileHandle handle = KernelFile.OpenRead(path);
         if (!FileIdentity.TryOf(handle, out FileIdentity identity))
         {
             identity = default; // never matches a real file: checked, and reopened, at the next use

@@ -41,7 +41,7 @@ internal static class ProcStatCounters
             if (!TryHexColumn(line, drop, out long d) || !TryHexColumn(line, earlyDrop, out long e)
                 || !TryHexColumn(line, insertFailed, out long f) || (chainTooLong >= 0 && !TryHexColumn(line, chainTooLong, out c)))
             {
-                problem = $"a CPU line is not hexadecimal columns: '{SysctlInteger.Show(line)}'";
+                problem = $"a CPU line is not hexadecimal columns of the kernel's 32-bit counters: '{SysctlInteger.Show(line)}'";
                 return false;
             }
 
@@ -98,7 +98,10 @@ internal static class ProcStatCounters
 
             if (index++ == column)
             {
-                return Utf8Parser.TryParse(word, out value, out int consumed, 'x') && consumed == word.Length;
+                // The kernel prints unsigned 32-bit counters (%08x): ffffffff is 4294967295, never -1.
+                bool parsed = Utf8Parser.TryParse(word, out uint counter, out int consumed, 'x') && consumed == word.Length;
+                value = counter;
+                return parsed;
             }
         }
 

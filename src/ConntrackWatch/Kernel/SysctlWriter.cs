@@ -20,7 +20,7 @@ internal static class SysctlWriter
         try
         {
             // O_TRUNC as the shell's "echo N >" uses; the kernel parses the whole write as one value.
-            using SafeFileHandle handle = File.OpenHandle(path, FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite);
+            using SafeFileHandle handle = KernelFile.OpenTruncatingWrite(path);
             RandomAccess.Write(handle, text[..length], 0);
             return KernelResult.Ok(path, value);
         }

@@ -21,6 +21,8 @@ internal sealed partial class ConntrackWorker(
 {
     // An array: iterating it allocates nothing, unlike the IEnumerable a container hands out.
     private readonly IPollPublisher[] _publishers = [.. publishers];
+    private readonly Func<PollReport> _poll = cycle.PollOnce;
+    private readonly RepeatLimiter _failures = new(time);
     private long _raisesTotal;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -54,9 +56,12 @@ internal sealed partial class ConntrackWorker(
     }
 
     /// <summary>One poll, then its report to every publisher.</summary>
-    internal PollReport PollAndReport()
+    internal PollReport PollAndReport() => PollAndReport(_poll);
+
+    /// <summary>One poll by <paramref name="poll"/>, then its report to every publisher.</summary>
+    internal PollReport PollAndReport(Func<PollReport> poll)
     {
-        PollReport report = PollSafely();
+        PollReport report = PollSafely(poll);
         _raisesTotal = report.RaisesTotal;
         foreach (IPollPublisher publisher in _publishers)
         {
@@ -66,18 +71,27 @@ internal sealed partial class ConntrackWorker(
         return report;
     }
 
-    /// <summary>One poll that cannot end the loop: an unforeseen fault is logged and the next poll tries again.</summary>
-    private PollReport PollSafely()
+    /// <summary>
+    /// One poll that cannot end the loop: an unforeseen fault is logged (in full, then at most once per
+    /// AlarmRepeatInterval while the same fault lasts) and the next poll tries again.
+    /// </summary>
+    private PollReport PollSafely(Func<PollReport> poll)
     {
         try
         {
-            return cycle.PollOnce();
+            PollReport report = poll();
+            _failures.Clear();
+            return report;
         }
 #pragma warning disable CA1031 // The daemon must outlive any single poll's failure; it is logged in full.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            LogPollFailed(e);
+            if (_failures.ShouldReport($"{e.GetType().FullName}: {e.Message}", settings.Current.AlarmRepeatInterval))
+            {
+                LogPollFailed(e);
+            }
+
             return new PollReport(PollOutcome.Skipped, time.GetUtcNow(), default(KernelReading), default, RaiseOutcome.NotRaised,
                 _raisesTotal, $"unexpected {e.GetType().Name}: {e.Message}");
         }

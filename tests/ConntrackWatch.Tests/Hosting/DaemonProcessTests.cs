@@ -95,16 +95,7 @@ public sealed class DaemonProcessTests
         using FakeProcTree tree = FakeProcTree.Modern(count: 65, max: 100);
         MakeTraversable(tree.Root);
         File.SetUnixFileMode(tree.PathOf(FakeProcTree.ModernCount), UnixFileMode.UserRead); // root only, like the table
-        // nobody must reach the binary: a copy in a directory of its own, whatever the checkout's permissions.
-        using var binary = new TempDirectory();
-        foreach (string file in Directory.EnumerateFiles(AppContext.BaseDirectory)
-                     .Where(f => Path.GetFileName(f).StartsWith("conntrackwatch", StringComparison.Ordinal) || f.EndsWith(".dll", StringComparison.Ordinal) || f.EndsWith("appsettings.json", StringComparison.Ordinal)))
-        {
-            File.Copy(file, Path.Combine(binary.Path, Path.GetFileName(file)));
-        }
-
-        MakeTraversable(binary.Path);
-        File.SetUnixFileMode(Path.Combine(binary.Path, "conntrackwatch"), (UnixFileMode)0b111_101_101);
+        using TempDirectory binary = BinaryForNobody();
 
         using NotifySocket notify = new NotifySocket().OpenToEveryone();
         using var daemon = DaemonProcess.Start(
@@ -149,6 +140,42 @@ public sealed class DaemonProcessTests
         Assert.Equal(100, tree.ReadNumber(FakeProcTree.ModernMax));
         daemon.Signal(DaemonProcess.Sigterm);
         Assert.Equal(0, await daemon.WaitForExitAsync());
+    }
+
+    [Fact]
+    public async Task SaysADirectoryItCannotEnterIsNoMissingModule()
+    {
+        Prerequisite.RequireRoot();
+        string setpriv = Prerequisite.RequireExecutable("setpriv");
+        using FakeProcTree tree = FakeProcTree.Modern(count: 1, max: 100);
+        MakeTraversable(tree.Root);
+        File.SetUnixFileMode(tree.PathOf("sys/net/netfilter"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        using TempDirectory binary = BinaryForNobody();
+
+        using var status = DaemonProcess.Start(
+            ["status", $"--Conntrack:ProcRoot={tree.Root}"],
+            new Dictionary<string, string> { ["HOME"] = "/tmp" },
+            wrapper: [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"],
+            binary: Path.Combine(binary.Path, "conntrackwatch"));
+
+        Assert.Equal(3, await status.WaitForExitAsync());
+        Assert.Contains($"{tree.PathOf(FakeProcTree.ModernMax)} cannot be reached: permission denied on a directory above it", status.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("module is not loaded", status.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>A copy of the binary that nobody can run, in a directory of its own, whatever the checkout's permissions.</summary>
+    private static TempDirectory BinaryForNobody()
+    {
+        var binary = new TempDirectory();
+        foreach (string file in Directory.EnumerateFiles(AppContext.BaseDirectory)
+                     .Where(f => Path.GetFileName(f).StartsWith("conntrackwatch", StringComparison.Ordinal) || f.EndsWith(".dll", StringComparison.Ordinal) || f.EndsWith("appsettings.json", StringComparison.Ordinal)))
+        {
+            File.Copy(file, Path.Combine(binary.Path, Path.GetFileName(file)));
+        }
+
+        MakeTraversable(binary.Path);
+        File.SetUnixFileMode(Path.Combine(binary.Path, "conntrackwatch"), (UnixFileMode)0b111_101_101);
+        return binary;
     }
 
     private static void MakeTraversable(string directory)

@@ -82,6 +82,22 @@ public sealed class FakeProcTree : IDisposable
         return this;
     }
 
+    /// <summary>Replaces <paramref name="relative"/> with a link to <paramref name="target"/>, e.g. /dev/zero.</summary>
+    public FakeProcTree LinkTo(string relative, string target)
+    {
+        File.Delete(PathOf(relative));
+        File.CreateSymbolicLink(PathOf(relative), target);
+        return this;
+    }
+
+    /// <summary>Replaces <paramref name="relative"/> with a FIFO, which blocks whoever opens it for reading.</summary>
+    public FakeProcTree WithFifo(string relative)
+    {
+        File.Delete(PathOf(relative));
+        Command.RunChecked("mkfifo", PathOf(relative));
+        return this;
+    }
+
     public FakeProcTree Delete(string relative)
     {
         File.Delete(PathOf(relative));

@@ -1,0 +1,88 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace ConntrackWatch.Kernel;
+
+/// <summary>
+/// Opens the files ConntrackWatch reads and writes without ever blocking: O_NONBLOCK, so a FIFO put where a kernel
+/// file should be (a ProcRoot mistake) cannot hang open(2), then only a regular file is accepted (a FIFO, a device
+/// such as /dev/zero, a directory or a socket is refused). Small files are read up to a fixed size.
+/// </summary>
+internal static partial class KernelFile
+{
+    /// <summary>The most a small kernel file (meminfo, slabinfo, the stat file) may hold; more is not one.</summary>
+    public const int SmallFileLimit = 512 * 1024;
+
+    // Linux's generic open(2) flags (x86-64 and arm64 alike).
+    private const int ReadOnly = 0x0;
+    private const int WriteOnly = 0x1;
+    private const int NoControllingTerminal = 0x100;
+    private const int Truncate = 0x200;
+    private const int NonBlocking = 0x800;
+    private const int CloseOnExec = 0x80000;
+
+    private const int Enoent = 2;
+    private const int Eperm = 1;
+    private const int Eacces = 13;
+    private const int Enotdir = 20;
+
+    public static SafeFileHandle OpenRead(string path) => Open(path, ReadOnly);
+
+    /// <summary>For writing a sysctl from the start, as "echo N &gt;" does (O_TRUNC).</summary>
+    public static SafeFileHandle OpenTruncatingWrite(string path) => Open(path, WriteOnly | Truncate);
+
+    /// <summary>The whole of a small file, at most <see cref="SmallFileLimit"/> bytes.</summary>
+    public static byte[] ReadSmall(string path)
+    {
+        using SafeFileHandle handle = OpenRead(path);
+        byte[] buffer = new byte[16 * 1024];
+        int length;
+        while ((length = ProcFileReader.ReadFromStart(handle, buffer)) == buffer.Length)
+        {
+            if (buffer.Length > SmallFileLimit)
+            {
+                throw TooLarge();
+            }
+
+            Array.Resize(ref buffer, Math.Min(buffer.Length * 2, SmallFileLimit + 1));
+        }
+
+        return buffer[..length];
+    }
+
+    /// <summary>The fault of a small file found larger than <see cref="SmallFileLimit"/>.</summary>
+    public static KernelFileException TooLarge() =>
+        new(ReadStatus.Malformed, $"larger than {SmallFileLimit / 1024} KiB, which no kernel file of this kind is");
+
+    private static SafeFileHandle Open(string path, int flags)
+    {
+        int fd = Native.Open(path, flags | NonBlocking | CloseOnExec | NoControllingTerminal);
+        if (fd < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            throw errno switch
+            {
+                Enoent => new FileNotFoundException($"Could not find file '{path}'.", path),
+                Enotdir => new DirectoryNotFoundException($"A directory in '{path}' is not a directory."),
+                Eacces or Eperm => new UnauthorizedAccessException($"Access to the path '{path}' is denied."),
+                // The errno travels in HResult, as .NET's own IOExceptions carry it (EROFS: read-only mount).
+                _ => new IOException($"{Marshal.GetPInvokeErrorMessage(errno)}: '{path}'", errno),
+            };
+        }
+
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        if (FileIdentity.KindOf(handle) is { } other)
+        {
+            handle.Dispose();
+            throw new KernelFileException(ReadStatus.Malformed, $"not a regular file but {other}; check Conntrack:ProcRoot");
+        }
+
+        return handle;
+    }
+
+    private static partial class Native
+    {
+        [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        public static partial int Open(string path, int flags);
+    }
+}
