@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.Json;
+using ConntrackWatch.Kernel;
 using Microsoft.Extensions.Configuration;
 
 namespace ConntrackWatch.Configuration;
@@ -16,19 +19,47 @@ internal sealed class ConfigurationFileErrors
     public void Attach(IConfigurationBuilder builder) => builder.SetFileLoadExceptionHandler(context =>
     {
         string file = context.Provider.Source.Path ?? "(unknown file)";
-        if (context.Provider.Source.FileProvider?.GetFileInfo(file).PhysicalPath is { } physical)
+        if (context.Provider.Source.FileProvider is BoundedFileProvider bounded)
         {
-            file = physical;
+            file = bounded.FullPath(file);
         }
 
-        string detail = context.Exception.InnerException?.Message ?? context.Exception.Message;
+        string problem = Describe(context.Exception, file);
         lock (_gate)
         {
-            _latest = $"cannot parse {file}: {detail} Fix the JSON syntax of that file.";
+            _latest = problem;
         }
 
         context.Ignore = true;
     });
+
+    /// <summary>What went wrong with <paramref name="file"/>, and the fix, from the provider's exception chain.</summary>
+    public static string Describe(Exception exception, string file)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case JsonException json:
+                    return string.Create(CultureInfo.InvariantCulture,
+                        $"cannot parse {file}: line {json.LineNumber + 1}, position {json.BytePositionInLine + 1}: {FirstSentence(json.Message)} Fix the JSON syntax of that file.");
+                case UnauthorizedAccessException:
+                    return $"cannot read {file}: permission denied for user {Environment.UserName}. Make it readable (chmod 0644 {file}): " +
+                        "the shipped unit runs as an unprivileged dynamic user.";
+                case KernelFileException kernelFile:
+                    return $"cannot read {file}: {kernelFile.Message}.";
+            }
+        }
+
+        return $"cannot read {file}: {exception.InnerException?.Message ?? exception.Message}";
+    }
+
+    // "'x' is invalid after a value. Expected either ',', '}', or ']'. LineNumber: 0 | BytePositionInLine: 34."
+    private static string FirstSentence(string message)
+    {
+        int lineNumber = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return lineNumber > 0 ? message[..lineNumber] : message;
+    }
 
     /// <summary>The newest load error since the last call, or null; clears it.</summary>
     public string? Take()

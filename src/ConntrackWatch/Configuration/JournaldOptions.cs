@@ -7,6 +7,9 @@ public sealed record JournaldOptions : IValidatableObject
 {
     public const string SectionName = "Journald";
 
+    /// <summary>The longest path a Unix socket address takes.</summary>
+    public const int MaxSocketPathBytes = 107;
+
     /// <summary>true: journald; false: the console; left out: journald when running under systemd.</summary>
     public bool? Enabled { get; set; }
 
@@ -25,6 +28,13 @@ public sealed record JournaldOptions : IValidatableObject
         {
             yield return new ValidationResult(
                 $"{SectionName}:{nameof(SocketPath)} must be an absolute path such as /run/systemd/journal/socket (found '{SocketPath}').");
+        }
+
+        // sockaddr_un holds 108 bytes, the terminating NUL included.
+        if (SocketPath is not null && System.Text.Encoding.UTF8.GetByteCount(SocketPath) > MaxSocketPathBytes)
+        {
+            yield return new ValidationResult(
+                $"{SectionName}:{nameof(SocketPath)} is {System.Text.Encoding.UTF8.GetByteCount(SocketPath)} bytes long; a Unix socket path holds at most {MaxSocketPathBytes} (found '{SocketPath}').");
         }
 
         if (string.IsNullOrWhiteSpace(SyslogIdentifier) || SyslogIdentifier.Any(char.IsWhiteSpace))

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.CommandLine;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.Options;
 
 namespace ConntrackWatch.Configuration;
@@ -29,20 +31,46 @@ internal static class OptionsBinding
 
     public static IReadOnlyList<string> MetricsKeys { get; } = [nameof(MetricsOptions.TextfilePath)];
 
+    /// <summary>The sections ConntrackWatch reads; any other is a typo.</summary>
+    public static IReadOnlyList<string> Sections { get; } =
+        [ConntrackOptions.SectionName, JournaldOptions.SectionName, MetricsOptions.SectionName];
+
+    // Keys whose empty value means "left out": their default (derived, off, or systemd's) applies.
+    private static readonly HashSet<string> EmptyMeansDefault = new(StringComparer.OrdinalIgnoreCase)
+    {
+        $"{ConntrackOptions.SectionName}:{nameof(ConntrackOptions.BytesPerEntry)}",
+        $"{ConntrackOptions.SectionName}:{nameof(ConntrackOptions.StateDirectory)}",
+        $"{JournaldOptions.SectionName}:{nameof(JournaldOptions.Enabled)}",
+        $"{MetricsOptions.SectionName}:{nameof(MetricsOptions.TextfilePath)}",
+    };
+
     public static void Bind(IConfiguration configuration, MetricsOptions options) =>
-        Guard<MetricsOptions>(MetricsOptions.SectionName, MetricsKeys, () =>
+        Guard<MetricsOptions>(configuration, MetricsOptions.SectionName, MetricsKeys, () =>
             configuration.GetSection(MetricsOptions.SectionName).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true));
 
-    public static void Bind(IConfiguration configuration, ConntrackOptions options) =>
-        Guard<ConntrackOptions>(ConntrackOptions.SectionName, ConntrackKeys, () =>
+    /// <summary>Binds the Conntrack section, after checking that every section in every layer is one ConntrackWatch reads.</summary>
+    public static void Bind(IConfiguration configuration, ConntrackOptions options)
+    {
+        if (UnknownSections(configuration) is { Count: > 0 } unknown)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(ConntrackOptions), unknown);
+        }
+
+        Guard<ConntrackOptions>(configuration, ConntrackOptions.SectionName, ConntrackKeys, () =>
             configuration.GetSection(ConntrackOptions.SectionName).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true));
+    }
 
     public static void Bind(IConfiguration configuration, JournaldOptions options) =>
-        Guard<JournaldOptions>(JournaldOptions.SectionName, JournaldKeys, () =>
+        Guard<JournaldOptions>(configuration, JournaldOptions.SectionName, JournaldKeys, () =>
             configuration.GetSection(JournaldOptions.SectionName).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true));
 
-    private static void Guard<TOptions>(string section, IReadOnlyList<string> knownKeys, Action bind)
+    private static void Guard<TOptions>(IConfiguration configuration, string section, IReadOnlyList<string> knownKeys, Action bind)
     {
+        if (MisshapenValues(configuration.GetSection(section), knownKeys) is { Count: > 0 } misshapen)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(TOptions), misshapen);
+        }
+
         try
         {
             bind();
@@ -57,4 +85,69 @@ internal static class OptionsBinding
             throw new OptionsValidationException(Options.DefaultName, typeof(TOptions), [failure]);
         }
     }
+
+    /// <summary>
+    /// A known key given an empty value (JSON null included), a list or an object: the binder would keep the
+    /// default without a word.
+    /// </summary>
+    private static List<string> MisshapenValues(IConfigurationSection section, IReadOnlyList<string> knownKeys)
+    {
+        var failures = new List<string>();
+        foreach (IConfigurationSection key in section.GetChildren())
+        {
+            if (!knownKeys.Contains(key.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                continue; // the binder names unknown keys
+            }
+
+            if (key.GetChildren().Any())
+            {
+                failures.Add($"{key.Path} must be a single value, not a list or an object.");
+            }
+            else if (string.IsNullOrWhiteSpace(key.Value) && !EmptyMeansDefault.Contains(key.Path))
+            {
+                failures.Add($"{key.Path} is empty (or null): give it a value, or leave the key out for its default.");
+            }
+        }
+
+        return failures;
+    }
+
+    /// <summary>Sections no part of ConntrackWatch reads, each named with the layer it came from.</summary>
+    private static List<string> UnknownSections(IConfiguration configuration)
+    {
+        var failures = new List<string>();
+        // The layers an admin writes; the host's own settings (application name, content root) are none of them.
+        IEnumerable<IConfigurationProvider> providers = ((configuration as IConfigurationRoot)?.Providers ?? [])
+            .Where(p => p is FileConfigurationProvider or EnvironmentVariablesConfigurationProvider or CommandLineConfigurationProvider);
+        foreach (IConfigurationProvider provider in providers)
+        {
+            foreach (string section in provider.GetChildKeys([], null).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                // CONNTRACKWATCH_SOMETHING without "__" is no setting (scripts and tests use such names): only
+                // CONNTRACKWATCH_Section__Key is read, so only a section there can be a typo.
+                bool isSection = provider.GetChildKeys([], section).Any();
+                if (provider is EnvironmentVariablesConfigurationProvider && !isSection)
+                {
+                    continue;
+                }
+
+                if (!Sections.Contains(section, StringComparer.OrdinalIgnoreCase))
+                {
+                    failures.Add($"{section} (in {LayerName(provider)}) is no section ConntrackWatch reads (a typo?). Sections: {string.Join(", ", Sections)}.");
+                }
+            }
+        }
+
+        return failures;
+    }
+
+    private static string LayerName(IConfigurationProvider provider) => provider switch
+    {
+        FileConfigurationProvider { Source: { FileProvider: BoundedFileProvider files, Path: { } path } } => files.FullPath(path),
+        FileConfigurationProvider { Source.Path: { } path } => path,
+        EnvironmentVariablesConfigurationProvider => "the CONNTRACKWATCH_* environment",
+        CommandLineConfigurationProvider => "the command line",
+        _ => provider.ToString() ?? "a configuration layer",
+    };
 }

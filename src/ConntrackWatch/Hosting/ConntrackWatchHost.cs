@@ -94,13 +94,30 @@ internal static class ConntrackWatchHost
         IConfigurationBuilder configuration, string[] args, HostSettings settings, ConfigurationFileErrors fileErrors, bool watch)
     {
         fileErrors.Attach(configuration);
-        configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false);
+        AddJsonFile(configuration, Path.Combine(AppContext.BaseDirectory, "appsettings.json"), watch: false);
 
         // Watching a file whose directory is missing would watch its nearest existing parent (all of /etc)
         // recursively; without the directory, a reload (SIGHUP) re-reads the file instead.
         watch &= Directory.Exists(Path.GetDirectoryName(settings.HostConfigPath));
-        configuration.AddJsonFile(settings.HostConfigPath, optional: true, reloadOnChange: watch);
+        AddJsonFile(configuration, settings.HostConfigPath, watch);
         configuration.AddEnvironmentVariables(EnvironmentPrefix);
         configuration.AddCommandLine(args);
     }
+
+    // Optional, read through the bounded provider: no FIFO, device or huge file can hang or flood the start. The
+    // provider is rooted at the nearest directory that exists, so a file created later is found by a reload.
+    private static void AddJsonFile(IConfigurationBuilder configuration, string path, bool watch) =>
+        configuration.AddJsonFile(source =>
+        {
+            string root = Path.GetDirectoryName(path) ?? "/";
+            while (!Directory.Exists(root) && Path.GetDirectoryName(root) is { } parent)
+            {
+                root = parent;
+            }
+
+            source.FileProvider = new BoundedFileProvider(root);
+            source.Path = Path.GetRelativePath(root, path);
+            source.Optional = true;
+            source.ReloadOnChange = watch;
+        });
 }

@@ -26,10 +26,11 @@ internal static partial class KernelFile
     private const int Eacces = 13;
     private const int Enotdir = 20;
 
-    public static SafeFileHandle OpenRead(string path) => Open(path, ReadOnly);
+    /// <param name="hint">What to check when the path is no regular file.</param>
+    public static SafeFileHandle OpenRead(string path, string hint = "check Conntrack:ProcRoot") => Open(path, ReadOnly, hint);
 
     /// <summary>For writing a sysctl from the start, as "echo N &gt;" does (O_TRUNC).</summary>
-    public static SafeFileHandle OpenTruncatingWrite(string path) => Open(path, WriteOnly | Truncate);
+    public static SafeFileHandle OpenTruncatingWrite(string path) => Open(path, WriteOnly | Truncate, "check Conntrack:ProcRoot");
 
     /// <summary>The whole of a small file, at most <see cref="SmallFileLimit"/> bytes.</summary>
     public static byte[] ReadSmall(string path)
@@ -54,7 +55,7 @@ internal static partial class KernelFile
     public static KernelFileException TooLarge() =>
         new(ReadStatus.Malformed, $"larger than {SmallFileLimit / 1024} KiB, which no kernel file of this kind is");
 
-    private static SafeFileHandle Open(string path, int flags)
+    private static SafeFileHandle Open(string path, int flags, string hint)
     {
         int fd = Native.Open(path, flags | NonBlocking | CloseOnExec | NoControllingTerminal);
         if (fd < 0)
@@ -74,7 +75,7 @@ internal static partial class KernelFile
         if (FileIdentity.KindOf(handle) is { } other)
         {
             handle.Dispose();
-            throw new KernelFileException(ReadStatus.Malformed, $"not a regular file but {other}; check Conntrack:ProcRoot");
+            throw new KernelFileException(ReadStatus.Malformed, $"not a regular file but {other}; {hint}");
         }
 
         return handle;

@@ -163,6 +163,19 @@ public sealed class DaemonProcessTests
         Assert.DoesNotContain("module is not loaded", status.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task NamesAnUnknownSectionInTheEnvironment()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 1, max: 100);
+
+        using var status = DaemonProcess.Start(
+            ["status", $"--Conntrack:ProcRoot={tree.Root}"],
+            new Dictionary<string, string> { ["CONNTRACKWATCH_Contrack__DryRun"] = "true" });
+
+        Assert.Equal(78, await status.WaitForExitAsync());
+        Assert.Contains("Contrack (in the CONNTRACKWATCH_* environment) is no section ConntrackWatch reads", status.Error, StringComparison.Ordinal);
+    }
+
     /// <summary>A copy of the binary that nobody can run, in a directory of its own, whatever the checkout's permissions.</summary>
     private static TempDirectory BinaryForNobody()
     {

@@ -15,13 +15,15 @@ public sealed class InProcessDaemon : IAsyncDisposable
     private readonly Task<int> _run;
     private readonly TempDirectory _configDirectory = new();
 
-    private InProcessDaemon(string[] args, string? hostConfig)
+    private InProcessDaemon(string[] args, string? hostConfig, Action<string>? prepareHostConfig = null)
     {
         HostConfigPath = _configDirectory.Combine("appsettings.json");
         if (hostConfig is not null)
         {
             File.WriteAllText(HostConfigPath, hostConfig);
         }
+
+        prepareHostConfig?.Invoke(HostConfigPath);
 
         // The console unless a test asks for journald: the test runner may itself run under systemd.
         if (!args.Any(arg => arg.StartsWith("--Journald:Enabled", StringComparison.Ordinal)))
@@ -52,6 +54,9 @@ public sealed class InProcessDaemon : IAsyncDisposable
         new([$"--Conntrack:ProcRoot={tree.Root}", "--Conntrack:PollInterval=00:00:00.100", .. extraArgs], hostConfig);
 
     public static InProcessDaemon StartWithArgs(params string[] args) => new(args, null);
+
+    /// <summary>Starts with <paramref name="args"/> after <paramref name="prepare"/> has made the per-host file (a FIFO, a link...).</summary>
+    public static InProcessDaemon StartWithHostFile(Action<string> prepare, params string[] args) => new(args, null, prepare);
 
     /// <summary>Waits until <paramref name="count"/> more polls have completed: the sign that nothing else happened meanwhile.</summary>
     public Task WaitForMorePollsAsync(int count)
