@@ -61,7 +61,7 @@ internal static class ConntrackWatchApp
         try
         {
             return status
-                ? await RunStatusAsync(args[1..], settings, stdout).ConfigureAwait(false)
+                ? await RunStatusAsync(args[1..], settings, stdout, stderr).ConfigureAwait(false)
                 : await RunDaemonAsync(args, settings, cancellationToken).ConfigureAwait(false);
         }
         catch (OptionsValidationException e)
@@ -96,7 +96,7 @@ internal static class ConntrackWatchApp
         return ExitCodes.Success;
     }
 
-    private static async Task<int> RunStatusAsync(string[] args, HostSettings settings, TextWriter stdout)
+    private static async Task<int> RunStatusAsync(string[] args, HostSettings settings, TextWriter stdout, TextWriter stderr)
     {
         bool json = args.Contains("--json");
         bool trend = args.Contains("--trend");
@@ -115,8 +115,31 @@ internal static class ConntrackWatchApp
 
         using var probe = new StatusProbe(options, settings.Time ?? TimeProvider.System);
         StatusReport report = await probe.ProbeAsync(trend, CancellationToken.None).ConfigureAwait(false);
-        await stdout.WriteAsync(json ? StatusFormatter.Json(report) + "\n" : StatusFormatter.Text(report)).ConfigureAwait(false);
+        try
+        {
+            await stdout.WriteAsync(json ? StatusFormatter.Json(report) + "\n" : StatusFormatter.Text(report)).ConfigureAwait(false);
+            await stdout.FlushAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Standard output closed or full: a monitoring system must see UNKNOWN, not a crash.
+            await TryWriteAsync(stderr, $"conntrackwatch: cannot print the status to standard output: {e.InnerException?.Message ?? e.Message}").ConfigureAwait(false);
+            return (int)StatusState.Unknown;
+        }
+
         return report.ExitCode;
+    }
+
+    private static async Task TryWriteAsync(TextWriter writer, string line)
+    {
+        try
+        {
+            await writer.WriteLineAsync(line).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Standard error is gone too: the exit code is all that is left to say it.
+        }
     }
 
     private static void ThrowOnFileErrors(ConfigurationFileErrors fileErrors)

@@ -176,6 +176,37 @@ public sealed class DaemonProcessTests
         Assert.Contains("Contrack (in the CONNTRACKWATCH_* environment) is no section ConntrackWatch reads", status.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(">/dev/full", "No space left on device")]
+    [InlineData(">&-", "Bad file descriptor")]
+    public async Task StatusSaysUnknownWhenItCannotPrint(string redirection, string problem)
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 1, max: 100);
+
+        using var status = DaemonProcess.Start(
+            ["status", $"--Conntrack:ProcRoot={tree.Root}"], wrapper: ["sh", "-c", $"exec \"$0\" \"$@\" {redirection}"]);
+
+        Assert.Equal(3, await status.WaitForExitAsync());
+        Assert.Contains($"conntrackwatch: cannot print the status to standard output: {problem}", status.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunsWithoutAStandardOutput()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 65, max: 100);
+        using var notify = new NotifySocket();
+
+        using var daemon = DaemonProcess.Start(
+            [$"--Conntrack:ProcRoot={tree.Root}", "--Conntrack:PollInterval=00:00:00.100"],
+            new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.EnvironmentValue },
+            wrapper: ["sh", "-c", "exec \"$0\" \"$@\" >&-"]);
+
+        notify.ReceivePolls(3);
+        Assert.Equal(120, tree.ReadNumber(FakeProcTree.ModernMax));
+        daemon.Signal(DaemonProcess.Sigterm);
+        Assert.Equal(0, await daemon.WaitForExitAsync());
+    }
+
     /// <summary>A copy of the binary that nobody can run, in a directory of its own, whatever the checkout's permissions.</summary>
     private static TempDirectory BinaryForNobody()
     {
