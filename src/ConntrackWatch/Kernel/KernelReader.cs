@@ -20,7 +20,10 @@ internal sealed class KernelReader(MemoryCeilingCache ceilings) : IDisposable
 
     public KernelReading Read(ReadSettings settings)
     {
-        if (_layout is null || _layoutRoot != settings.ProcRoot)
+        // Detect again when the root changed, or when the count file was missing at detection (a kernel or a
+        // tree where it appears later): the preferred source is taken up as soon as it is back.
+        if (_layout is null || _layoutRoot != settings.ProcRoot
+            || (_layout.CountFilePath is null && settings.CountSource != CountSource.Table))
         {
             _layout = ConntrackLayoutDetector.Detect(settings.ProcRoot);
             _layoutRoot = settings.ProcRoot;

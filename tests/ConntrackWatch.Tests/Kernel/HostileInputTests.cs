@@ -155,4 +155,17 @@ public sealed class HostileInputTests
         Assert.Contains("counting its lines took longer than 0 s", read.Detail, StringComparison.Ordinal);
         Assert.Contains("Conntrack:CountSource=CountFile", read.Detail, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void GoesBackToTheCountFileWhenItReturns()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 3, max: 100).WithTable(FakeProcTree.ModernTable, 3).Delete(FakeProcTree.ModernCount);
+        using var harness = new PollHarness(tree);
+        Assert.Equal(tree.PathOf(FakeProcTree.ModernTable), harness.Poll().Reading.Count.Path);
+
+        tree.Write(FakeProcTree.ModernCount, "3\n");
+
+        Assert.Equal(tree.PathOf(FakeProcTree.ModernCount), harness.Poll().Reading.Count.Path);
+        Assert.Equal(2, harness.Logged(LogEvents.LayoutDetected).Count); // the switch is announced
+    }
 }
