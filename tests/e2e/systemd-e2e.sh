@@ -157,6 +157,8 @@ if [[ -n "$exposure" ]] && awk "BEGIN { exit !($exposure <= 1.5) }"; then
 else
     not_ok "systemd-analyze security: exposure 1.5 or lower" "exposure '$exposure'"
 fi
+check "a second daemon started by hand exits 75, naming the lock" in_container sh -c \
+    'timeout 10 conntrackwatch 2>/tmp/second.err; [ $? -eq 75 ] && grep -q "another conntrackwatch daemon is running" /tmp/second.err'
 check "the hardened service runs without root" in_container sh -c \
     'pid=$(systemctl show -p MainPID --value conntrackwatch); [ "$pid" -gt 0 ] && [ "$(stat -c %u /proc/$pid)" != 0 ]'
 

@@ -62,7 +62,7 @@ internal static class ConntrackWatchApp
         {
             return status
                 ? await RunStatusAsync(args[1..], settings, stdout, stderr).ConfigureAwait(false)
-                : await RunDaemonAsync(args, settings, cancellationToken).ConfigureAwait(false);
+                : await RunDaemonAsync(args, settings, stderr, cancellationToken).ConfigureAwait(false);
         }
         catch (OptionsValidationException e)
         {
@@ -87,11 +87,24 @@ internal static class ConntrackWatchApp
         return arg.StartsWith("--", StringComparison.Ordinal) && colon > 2 && equals > colon + 1;
     }
 
-    private static async Task<int> RunDaemonAsync(string[] args, HostSettings settings, CancellationToken cancellationToken)
+    private static async Task<int> RunDaemonAsync(string[] args, HostSettings settings, TextWriter stderr, CancellationToken cancellationToken)
     {
         using IHost host = ConntrackWatchHost.CreateBuilder(args, settings).Build();
         ThrowOnFileErrors(host.Services.GetRequiredService<ConfigurationFileErrors>());
-        OptionsRegistration.ValidateAll(host.Services);
+        ConntrackOptions options = OptionsRegistration.ValidateAll(host.Services);
+
+        string lockPath = InstanceLock.PathFor(
+            settings.RuntimeDirectory ?? InstanceLock.DirectoryFrom(Environment.GetEnvironmentVariable), options.ProcRoot);
+        using InstanceLock? instance = InstanceLock.TryTake(lockPath, out bool held, out string? problem);
+        if (problem is not null)
+        {
+            await TryWriteAsync(stderr, $"conntrackwatch: {problem}").ConfigureAwait(false);
+            if (held)
+            {
+                return ExitCodes.AlreadyRunning;
+            }
+        }
+
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         return ExitCodes.Success;
     }

@@ -10,4 +10,7 @@ internal static class ExitCodes
 
     /// <summary>EX_CONFIG: the unit's RestartPreventExitStatus=78 keeps systemd from restarting into the same error.</summary>
     public const int InvalidConfiguration = 78;
+
+    /// <summary>EX_TEMPFAIL: another daemon already watches the same proc; try again once it has stopped.</summary>
+    public const int AlreadyRunning = 75;
 }

@@ -8,11 +8,13 @@ namespace ConntrackWatch.Hosting;
 /// <param name="Logging">Extra Serilog configuration, e.g. a sink that collects events in a test.</param>
 /// <param name="Time">The clock of the daemon and of <c>status</c>; null: the system's.</param>
 /// <param name="Services">Extra services for the daemon's host, e.g. a test's own poll publisher.</param>
+/// <param name="RuntimeDirectory">Where the daemon's lock file goes; null: $RUNTIME_DIRECTORY, else /run/conntrackwatch.</param>
 internal sealed record HostSettings(
     string HostConfigPath,
     Action<LoggerConfiguration>? Logging = null,
     TimeProvider? Time = null,
-    Action<IServiceCollection>? Services = null)
+    Action<IServiceCollection>? Services = null,
+    string? RuntimeDirectory = null)
 {
     public const string DefaultHostConfigPath = "/etc/conntrackwatch/appsettings.json";
 

@@ -165,4 +165,28 @@ public sealed class DaemonHostTests
         Assert.Equal(64, await daemon.Exited.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
         Assert.Contains("unknown command 'stauts'", daemon.Error.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ASecondDaemonForTheSameProcExitsSayingSoWhileStatusStillReads()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 10, max: 100);
+        using var runtime = new TempDirectory();
+        await using var first = InProcessDaemon.StartWithLockIn(tree, runtime.Path);
+        await first.Sink.WaitForEventAsync(LogEvents.Started);
+
+        await using (var second = InProcessDaemon.StartWithLockIn(tree, runtime.Path))
+        {
+            Assert.Equal(75, await second.Exited.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+            Assert.Contains("another conntrackwatch daemon is running for the same proc", second.Error.ToString(), StringComparison.Ordinal);
+        }
+
+        await using (var status = InProcessDaemon.StartWithArgs("status", $"--Conntrack:ProcRoot={tree.Root}"))
+        {
+            Assert.Equal(0, await status.Exited.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+        }
+
+        Assert.Equal(0, await first.StopAsync());
+        await using var third = InProcessDaemon.StartWithLockIn(tree, runtime.Path);
+        await third.Sink.WaitForEventAsync(LogEvents.Started); // the lock went with the first
+    }
 }

@@ -15,7 +15,7 @@ public sealed class InProcessDaemon : IAsyncDisposable
     private readonly Task<int> _run;
     private readonly TempDirectory _configDirectory = new();
 
-    private InProcessDaemon(string[] args, string? hostConfig, Action<string>? prepareHostConfig = null)
+    private InProcessDaemon(string[] args, string? hostConfig, Action<string>? prepareHostConfig = null, string? runtimeDirectory = null)
     {
         HostConfigPath = _configDirectory.Combine("appsettings.json");
         if (hostConfig is not null)
@@ -31,8 +31,12 @@ public sealed class InProcessDaemon : IAsyncDisposable
             args = [.. args, "--Journald:Enabled=false"];
         }
 
+        // A lock directory of its own unless a test shares one: tests run many daemons side by side.
         var settings = new HostSettings(
-            HostConfigPath, logging => logging.WriteTo.Sink(Sink), Services: services => services.AddSingleton<IPollPublisher>(Polls));
+            HostConfigPath,
+            logging => logging.WriteTo.Sink(Sink),
+            Services: services => services.AddSingleton<IPollPublisher>(Polls),
+            RuntimeDirectory: runtimeDirectory ?? _configDirectory.Path);
         _run = Task.Run(() => ConntrackWatchApp.RunAsync(args, settings, Output, Error, _stop.Token));
     }
 
@@ -54,6 +58,10 @@ public sealed class InProcessDaemon : IAsyncDisposable
         new([$"--Conntrack:ProcRoot={tree.Root}", "--Conntrack:PollInterval=00:00:00.100", .. extraArgs], hostConfig);
 
     public static InProcessDaemon StartWithArgs(params string[] args) => new(args, null);
+
+    /// <summary>Starts over <paramref name="tree"/> with its lock file in <paramref name="runtimeDirectory"/>, as another daemon may.</summary>
+    public static InProcessDaemon StartWithLockIn(FakeProcTree tree, string runtimeDirectory) =>
+        new([$"--Conntrack:ProcRoot={tree.Root}", "--Conntrack:PollInterval=00:00:00.100"], null, null, runtimeDirectory);
 
     /// <summary>Starts with <paramref name="args"/> after <paramref name="prepare"/> has made the per-host file (a FIFO, a link...).</summary>
     public static InProcessDaemon StartWithHostFile(Action<string> prepare, params string[] args) => new(args, null, prepare);
