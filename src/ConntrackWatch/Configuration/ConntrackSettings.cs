@@ -23,6 +23,7 @@ internal sealed partial class ConntrackSettings : IDisposable
     private readonly IDisposable _reloadRegistration;
     private readonly Lock _reloading = new(); // SIGHUP and the file watcher may fire together
     private volatile ConntrackOptions _current;
+    private int _reloadingLayers;
 
     public ConntrackSettings(
         IOptions<ConntrackOptions> initial,
@@ -42,17 +43,51 @@ internal sealed partial class ConntrackSettings : IDisposable
         _metricsFactory = metricsFactory;
         _startedWith = (journald.Value, metrics.Value);
         _logger = logger;
-        _reloadRegistration = ChangeToken.OnChange(configuration.GetReloadToken, () => Reload());
+        _reloadRegistration = ChangeToken.OnChange(configuration.GetReloadToken, OnConfigurationChanged);
     }
 
     public ConntrackOptions Current => _current;
 
-    /// <summary>Re-reads the configuration; returns false when the new values were rejected.</summary>
+    /// <summary>Takes up the configuration as it is now; returns false when the new values were rejected.</summary>
     public bool Reload()
     {
         lock (_reloading)
         {
             return ReloadLocked();
+        }
+    }
+
+    /// <summary>
+    /// Re-reads every layer (<paramref name="reloadLayers"/>, e.g. IConfigurationRoot.Reload) and takes the result
+    /// up once: the layers each signal a change while they reload, which would otherwise be judged, and a rejection
+    /// logged, once per layer.
+    /// </summary>
+    public bool Reload(Action reloadLayers)
+    {
+        lock (_reloading) // re-entrant: the change callbacks below run on this thread
+        {
+            _reloadingLayers++;
+            try
+            {
+                reloadLayers();
+            }
+            finally
+            {
+                _reloadingLayers--;
+            }
+
+            return ReloadLocked();
+        }
+    }
+
+    private void OnConfigurationChanged()
+    {
+        lock (_reloading)
+        {
+            if (_reloadingLayers == 0)
+            {
+                ReloadLocked();
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using ConntrackWatch.Configuration;
 using ConntrackWatch.Logging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -12,6 +13,7 @@ namespace ConntrackWatch.Systemd;
 /// </summary>
 internal sealed partial class ReloadSignalService(
     IConfiguration configuration,
+    ConntrackSettings settings,
     ServiceNotifications notifications,
     ILogger<ReloadSignalService> logger) : IHostedService, IDisposable
 {
@@ -34,8 +36,8 @@ internal sealed partial class ReloadSignalService(
     {
         notifications.Reloading();
         LogReloadRequested();
-        // The options holder listens to this reload and logs whether the new values were taken or rejected.
-        (configuration as IConfigurationRoot)?.Reload();
+        // The options holder takes the reloaded layers up once, and logs whether the new values were taken or rejected.
+        settings.Reload(() => (configuration as IConfigurationRoot)?.Reload());
         notifications.Reloaded();
     }
 

@@ -1,3 +1,6 @@
+using ConntrackWatch.Systemd;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using ConntrackWatch.Logging;
 using ConntrackWatch.Tests.Support;
 using Serilog.Events;
@@ -188,5 +191,28 @@ public sealed class DaemonHostTests
         Assert.Equal(0, await first.StopAsync());
         await using var third = InProcessDaemon.StartWithLockIn(tree, runtime.Path);
         await third.Sink.WaitForEventAsync(LogEvents.Started); // the lock went with the first
+    }
+
+    [Fact]
+    public async Task LogsARejectedReloadOncePerReload()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 10, max: 100);
+        await using var daemon = InProcessDaemon.Start(tree, """{ "Conntrack": { "HighWaterPercent": 70 } }""");
+        await daemon.Sink.WaitForEventAsync(LogEvents.Started);
+
+        // Replaced in one step, as editors save: a truncate and a write would be two changes, each judged.
+        await File.WriteAllTextAsync(daemon.HostConfigPath + ".new", """{ "Conntrack": { "HighWaterPercent": 700 } }""", TestContext.Current.CancellationToken);
+        File.Move(daemon.HostConfigPath + ".new", daemon.HostConfigPath, overwrite: true);
+        await daemon.Sink.WaitForEventAsync(LogEvents.ConfigurationRejected);
+        await daemon.WaitForMorePollsAsync(5);
+
+        Assert.Equal(1, daemon.Sink.Count(LogEvents.ConfigurationRejected));
+
+        // SIGHUP, as systemctl reload sends it: one more rejection, not one per configuration layer.
+        IServiceProvider services = await daemon.Services;
+        services.GetServices<IHostedService>().OfType<ReloadSignalService>().Single().Reload();
+        await daemon.WaitForMorePollsAsync(5);
+
+        Assert.Equal(2, daemon.Sink.Count(LogEvents.ConfigurationRejected));
     }
 }

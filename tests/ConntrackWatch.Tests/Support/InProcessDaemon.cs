@@ -35,12 +35,21 @@ public sealed class InProcessDaemon : IAsyncDisposable
         var settings = new HostSettings(
             HostConfigPath,
             logging => logging.WriteTo.Sink(Sink),
-            Services: services => services.AddSingleton<IPollPublisher>(Polls),
+            Services: services => services.AddSingleton<IPollPublisher>(Polls).AddSingleton<IPollPublisher>(provider =>
+            {
+                _services.TrySetResult(provider);
+                return new ReportRecorder();
+            }),
             RuntimeDirectory: runtimeDirectory ?? _configDirectory.Path);
         _run = Task.Run(() => ConntrackWatchApp.RunAsync(args, settings, Output, Error, _stop.Token));
     }
 
+    private readonly TaskCompletionSource<IServiceProvider> _services = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public CollectingSink Sink { get; } = new();
+
+    /// <summary>The running host's services, once its worker has been created.</summary>
+    public Task<IServiceProvider> Services => _services.Task;
 
     /// <summary>The report of every poll the daemon completed.</summary>
     internal ReportRecorder Polls { get; } = new();
