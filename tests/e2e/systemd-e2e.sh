@@ -250,33 +250,31 @@ else
     not_ok "the upgrade restarted the service" "MainPID before $pid_before, after $pid_after"
 fi
 
-# An invalid configuration: exit 78, and no restart loop.
+# Restarts the service, which must then exit 78 without a restart loop (RestartPreventExitStatus=78).
+expect_exit_78() {
+    local main_status restarts
+    in_container systemctl reset-failed conntrackwatch 2>/dev/null
+    in_container systemctl restart conntrackwatch 2>/dev/null
+    sleep 7 # longer than RestartSec=5s: a restart would have happened by now
+    main_status=$(in_container systemctl show -p ExecMainStatus --value conntrackwatch)
+    restarts=$(in_container systemctl show -p NRestarts --value conntrackwatch)
+    if [[ "$main_status" == 78 && "$restarts" == 0 ]]; then
+        ok "$1: exit code 78 and no restart loop"
+    else
+        not_ok "$1: exit code 78 and no restart loop" "ExecMainStatus=$main_status NRestarts=$restarts"
+    fi
+}
+
+# An invalid configuration.
 in_container sh -c 'printf "{ \"Conntrack\": { \"HighWaterPercent\": 150 } }\n" > /etc/conntrackwatch/appsettings.json'
-in_container systemctl restart conntrackwatch 2>/dev/null
-sleep 7 # longer than RestartSec=5s: a restart would have happened by now
-main_status=$(in_container systemctl show -p ExecMainStatus --value conntrackwatch)
-restarts=$(in_container systemctl show -p NRestarts --value conntrackwatch)
-if [[ "$main_status" == 78 && "$restarts" == 0 ]]; then
-    ok "invalid configuration: exit code 78 and no restart loop"
-else
-    not_ok "invalid configuration: exit code 78 and no restart loop" "ExecMainStatus=$main_status NRestarts=$restarts"
-fi
+expect_exit_78 "invalid configuration"
 check "the reason names the key" in_container sh -c \
     'journalctl -u conntrackwatch -o cat | grep -q "Conntrack:HighWaterPercent must be between 1 and 99 (found 150)"'
 
 # A per-host file the service's unprivileged user cannot read (root's 0600): exit 78 naming the file and the
 # fix, not a crash and a restart loop.
 in_container sh -c 'printf "{ \"Conntrack\": {} }\n" > /etc/conntrackwatch/appsettings.json && chmod 0600 /etc/conntrackwatch/appsettings.json'
-in_container systemctl reset-failed conntrackwatch 2>/dev/null
-in_container systemctl restart conntrackwatch 2>/dev/null
-sleep 7
-main_status=$(in_container systemctl show -p ExecMainStatus --value conntrackwatch)
-restarts=$(in_container systemctl show -p NRestarts --value conntrackwatch)
-if [[ "$main_status" == 78 && "$restarts" == 0 ]]; then
-    ok "an unreadable /etc/conntrackwatch/appsettings.json: exit code 78 and no restart loop"
-else
-    not_ok "an unreadable per-host file: exit code 78 and no restart loop" "ExecMainStatus=$main_status NRestarts=$restarts"
-fi
+expect_exit_78 "an unreadable /etc/conntrackwatch/appsettings.json"
 check "the journal names the file and the fix" in_container sh -c \
     'journalctl -u conntrackwatch -o cat | grep "cannot read /etc/conntrackwatch/appsettings.json: permission denied" | grep -q "chmod 0644" || { journalctl -u conntrackwatch -o cat | tail -5; exit 1; }'
 in_container chmod 0644 /etc/conntrackwatch/appsettings.json

@@ -61,14 +61,6 @@ internal readonly partial record struct FileIdentity(ulong Inode, ulong Device)
         return Native.Statx(AtFdCwd, path, 0, StatxType, statx) != 0 && Marshal.GetLastPInvokeError() == Eacces;
     }
 
-    /// <summary>True when <paramref name="path"/> (links followed) is a regular file: not a FIFO, device or directory.</summary>
-    public static bool IsRegularFile(string path)
-    {
-        Span<byte> statx = stackalloc byte[StatxSize];
-        return Native.Statx(AtFdCwd, path, 0, StatxType, statx) == 0
-            && (MemoryMarshal.Read<ushort>(statx[ModeOffset..]) & TypeMask) == RegularFile;
-    }
-
     /// <summary>Null for a regular file; otherwise what <paramref name="handle"/> is instead ("a FIFO", "a directory", ...).</summary>
     public static string? KindOf(SafeFileHandle handle)
     {

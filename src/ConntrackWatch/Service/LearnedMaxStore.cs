@@ -1,6 +1,7 @@
 using System.Text;
 using ConntrackWatch.Kernel;
 using ConntrackWatch.Logging;
+using Microsoft.Win32.SafeHandles;
 using Microsoft.Extensions.Logging;
 
 namespace ConntrackWatch.Service;
@@ -67,29 +68,23 @@ internal sealed partial class LearnedMaxStore(TimeProvider time, ILogger<Learned
         string problem;
         try
         {
-            if (!File.Exists(path) && !Directory.Exists(path))
+            if (!Path.Exists(path))
             {
                 LogNone(path);
                 return null;
             }
 
-            if (!FileIdentity.IsRegularFile(path))
+            // Opened without blocking and only as a regular file: a FIFO or a device here cannot hang the start.
+            using SafeFileHandle file = KernelFile.OpenRead(path, "delete it; it is rewritten at the next raise");
+            byte[] buffer = new byte[MaxFileSize + 1];
+            int length = ProcFileReader.ReadFromStart(file, buffer);
+            if (length > MaxFileSize)
             {
-                problem = "not a regular file";
+                problem = $"larger than {MaxFileSize} bytes";
             }
-            else
+            else if (LearnedMax.TryParse(Encoding.UTF8.GetString(buffer, 0, length), out LearnedMax learned, out problem))
             {
-                using var file = new FileStream(path, FileMode.Open, FileAccess.Read);
-                byte[] buffer = new byte[MaxFileSize + 1];
-                int length = file.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-                if (length > MaxFileSize)
-                {
-                    problem = $"larger than {MaxFileSize} bytes";
-                }
-                else if (LearnedMax.TryParse(Encoding.UTF8.GetString(buffer, 0, length), out LearnedMax learned, out problem))
-                {
-                    return learned;
-                }
+                return learned;
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
