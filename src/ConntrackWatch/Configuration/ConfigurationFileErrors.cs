@@ -8,12 +8,35 @@ namespace ConntrackWatch.Configuration;
 /// <summary>
 /// Catches load errors of the JSON configuration files. On a reload, the file provider would otherwise drop the
 /// broken file's values (falling back to defaults) or throw on a watcher thread; instead the error is kept here,
-/// and start-up fails with it or the reload is rejected with it.
+/// and start-up fails with it or the reload is rejected with it. It also owns the files' providers, whose watchers
+/// (inotify instances, a limited resource) end with it: the JSON sources do not dispose a provider given to them.
 /// </summary>
-internal sealed class ConfigurationFileErrors
+internal sealed class ConfigurationFileErrors : IDisposable
 {
     private readonly Lock _gate = new();
+    private readonly List<IDisposable> _owned = [];
     private string? _latest;
+
+    /// <summary>Keeps <paramref name="provider"/> to dispose with this.</summary>
+    public T Own<T>(T provider)
+        where T : IDisposable
+    {
+        lock (_gate)
+        {
+            _owned.Add(provider);
+        }
+
+        return provider;
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _owned.ForEach(owned => owned.Dispose());
+            _owned.Clear();
+        }
+    }
 
     /// <summary>Installs the handler for every file source added after this call.</summary>
     public void Attach(IConfigurationBuilder builder) => builder.SetFileLoadExceptionHandler(context =>

@@ -117,7 +117,7 @@ internal static class ConntrackWatchApp
         // The same layers, options registration and validation as the daemon, without a host: a one-shot reading
         // starts fast.
         var configuration = new ConfigurationManager();
-        var fileErrors = new ConfigurationFileErrors();
+        using var fileErrors = new ConfigurationFileErrors();
         ConntrackWatchHost.AddConfigurationLayers(configuration, overrides, settings, fileErrors, watch: false);
         ThrowOnFileErrors(fileErrors);
         using ServiceProvider services = new ServiceCollection()

@@ -29,7 +29,7 @@ internal static class ConntrackWatchHost
 
         var fileErrors = new ConfigurationFileErrors();
         AddConfigurationLayers(builder.Configuration, args, settings, fileErrors, watch: true);
-        builder.Services.AddSingleton(fileErrors);
+        builder.Services.AddSingleton(_ => fileErrors); // from a factory: the container disposes it with the host
         if (settings.Time is { } time)
         {
             builder.Services.AddSingleton(time);
@@ -94,19 +94,19 @@ internal static class ConntrackWatchHost
         IConfigurationBuilder configuration, string[] args, HostSettings settings, ConfigurationFileErrors fileErrors, bool watch)
     {
         fileErrors.Attach(configuration);
-        AddJsonFile(configuration, Path.Combine(AppContext.BaseDirectory, "appsettings.json"), watch: false);
+        AddJsonFile(configuration, fileErrors, Path.Combine(AppContext.BaseDirectory, "appsettings.json"), watch: false);
 
         // Watching a file whose directory is missing would watch its nearest existing parent (all of /etc)
         // recursively; without the directory, a reload (SIGHUP) re-reads the file instead.
         watch &= Directory.Exists(Path.GetDirectoryName(settings.HostConfigPath));
-        AddJsonFile(configuration, settings.HostConfigPath, watch);
+        AddJsonFile(configuration, fileErrors, settings.HostConfigPath, watch);
         configuration.AddEnvironmentVariables(EnvironmentPrefix);
         configuration.AddCommandLine(args);
     }
 
     // Optional, read through the bounded provider: no FIFO, device or huge file can hang or flood the start. The
     // provider is rooted at the nearest directory that exists, so a file created later is found by a reload.
-    private static void AddJsonFile(IConfigurationBuilder configuration, string path, bool watch) =>
+    private static void AddJsonFile(IConfigurationBuilder configuration, ConfigurationFileErrors fileErrors, string path, bool watch) =>
         configuration.AddJsonFile(source =>
         {
             string root = Path.GetDirectoryName(path) ?? "/";
@@ -115,7 +115,7 @@ internal static class ConntrackWatchHost
                 root = parent;
             }
 
-            source.FileProvider = new BoundedFileProvider(root);
+            source.FileProvider = fileErrors.Own(new BoundedFileProvider(root));
             source.Path = Path.GetRelativePath(root, path);
             source.Optional = true;
             source.ReloadOnChange = watch;

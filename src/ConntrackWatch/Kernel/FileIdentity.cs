@@ -61,6 +61,15 @@ internal readonly partial record struct FileIdentity(ulong Inode, ulong Device)
         return Native.Statx(AtFdCwd, path, 0, StatxType, statx) != 0 && Marshal.GetLastPInvokeError() == Eacces;
     }
 
+    /// <summary>The mode bits of <paramref name="path"/> (links followed): permissions, sticky, set-id; false when it cannot be examined.</summary>
+    public static bool TryModeOf(string path, out int mode)
+    {
+        Span<byte> statx = stackalloc byte[StatxSize];
+        bool found = Native.Statx(AtFdCwd, path, 0, StatxType | 0x2 /* STATX_MODE */, statx) == 0;
+        mode = found ? MemoryMarshal.Read<ushort>(statx[ModeOffset..]) & 0xFFF : 0;
+        return found;
+    }
+
     /// <summary>Null for a regular file; otherwise what <paramref name="handle"/> is instead ("a FIFO", "a directory", ...).</summary>
     public static string? KindOf(SafeFileHandle handle)
     {

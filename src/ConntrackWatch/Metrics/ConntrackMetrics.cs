@@ -3,7 +3,10 @@ namespace ConntrackWatch.Metrics;
 /// <summary>The one table of what ConntrackWatch publishes: the Prometheus text and the meter are both made from it.</summary>
 internal static class ConntrackMetrics
 {
-    public static IReadOnlyList<MetricDefinition> All { get; } =
+    /// <summary>A span over the table: iterating it allocates nothing, unlike an interface's enumerator.</summary>
+    public static ReadOnlySpan<MetricDefinition> All => Table;
+
+    private static readonly MetricDefinition[] Table =
     [
         new("conntrackwatch_entries", "conntrack.entries", "{entry}", false, true,
             "Connection-tracking entries in the table.", (in r) => r.Decision.Count),

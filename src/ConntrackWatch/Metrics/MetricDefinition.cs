@@ -18,4 +18,8 @@ internal sealed record MetricDefinition(
     MetricDefinition.Read Value)
 {
     public delegate double? Read(in PollReport report);
+
+    /// <summary>"# HELP name help\n# TYPE name kind\nname ", in UTF-8: what precedes the value in the textfile.</summary>
+    public byte[] PrometheusHeader { get; } = System.Text.Encoding.UTF8.GetBytes(
+        $"# HELP {PrometheusName} {Help}\n# TYPE {PrometheusName} {(IsCounter ? "counter" : "gauge")}\n{PrometheusName} ");
 }

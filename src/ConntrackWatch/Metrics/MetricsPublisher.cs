@@ -15,6 +15,8 @@ internal sealed partial class MetricsPublisher(
 {
     private readonly string? _path = options.Value.ResolveTextfile();
     private readonly RepeatLimiter _faults = new(time);
+    private readonly byte[] _text = new byte[PrometheusText.BufferSize];
+    private TextfileWriter? _writer;
 
     public string? TextfilePath => _path;
 
@@ -25,7 +27,9 @@ internal sealed partial class MetricsPublisher(
             return;
         }
 
-        if (TextfileWriter.Write(_path, PrometheusText.Render(report)) is { } problem)
+        _writer ??= new TextfileWriter(_path);
+        int length = PrometheusText.Render(report, _text);
+        if (_writer.Write(_text.AsSpan(0, length)) is { } problem)
         {
             if (_faults.ShouldReport(problem, settings.Current.AlarmRepeatInterval))
             {

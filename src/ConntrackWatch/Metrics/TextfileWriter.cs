@@ -1,61 +1,125 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using System.Text;
 
 namespace ConntrackWatch.Metrics;
 
 /// <summary>
-/// Replaces a file atomically: writes a temporary file beside it, then renames it over the old one, so that
+/// Replaces one file atomically: writes a temporary file beside it, then renames it over the old one, so that
 /// node_exporter never reads half a file. World-readable whatever the service's umask: node_exporter runs as
-/// another user. Safe in a directory others can write to: the temporary name is unpredictable and created with
-/// O_CREAT|O_EXCL, which never follows a link; its mode is set through the descriptor; the rename replaces a link
-/// at the final name rather than writing through it. A directory that every user may write to without the sticky
-/// bit is refused: anyone could swap the file node_exporter serves.
+/// another user. Safe in a directory others can write to: the temporary name is unpredictable (random, per
+/// process) and created O_CREAT|O_EXCL, which never follows a link (POSIX); its mode is set through the
+/// descriptor; rename(2) replaces a link at the final name rather than writing through it. A directory every user
+/// may write to without the sticky bit is refused: anyone could swap the file node_exporter serves. Straight
+/// system calls on a kept name: a steady-state write allocates nothing.
 /// </summary>
-internal static class TextfileWriter
+internal sealed partial class TextfileWriter(string path)
 {
-    private const UnixFileMode Readable =
-        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    private const int WriteOnly = 0x1;
+    private const int Create = 0x40;
+    private const int Exclusive = 0x80;
+    private const int CloseOnExec = 0x80000;
+    private const int Eexist = 17;
+    private const int Eintr = 4;
+
+    // rw-r--r--: node_exporter, another user, reads it.
+    private const int Readable = 0b110_100_100;
+    private const int OthersMayWrite = 0b000_000_010;
+    private const int Sticky = 0b1_000_000_000;
+
+    private readonly string _directory = Path.GetDirectoryName(path) ?? "/";
+    private readonly string _temporary = Path.Combine(
+        Path.GetDirectoryName(path) ?? "/", $".{Path.GetFileName(path)}.{RandomNumberGenerator.GetHexString(16, lowercase: true)}.tmp");
 
     /// <summary>Null on success, else what went wrong.</summary>
-    public static string? Write(string path, string content)
+    public string? Write(ReadOnlySpan<byte> content)
     {
-        string directory = Path.GetDirectoryName(path) ?? "/";
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{RandomNumberGenerator.GetHexString(16, lowercase: true)}.tmp");
-        try
+        if (!Kernel.FileIdentity.TryModeOf(_directory, out int mode))
         {
-            UnixFileMode mode = File.GetUnixFileMode(directory);
-            if ((mode & UnixFileMode.OtherWrite) != 0 && (mode & UnixFileMode.StickyBit) == 0)
-            {
-                return $"{directory} is writable by every user without the sticky bit, so anyone could replace the file; " +
-                    $"chmod o-w {directory} (or +t), or choose another Metrics:TextfilePath";
-            }
-
-            using (var stream = new FileStream(temporary, new FileStreamOptions
-                   {
-                       Mode = FileMode.CreateNew,
-                       Access = FileAccess.Write,
-                       UnixCreateMode = Readable,
-                   }))
-            {
-                File.SetUnixFileMode(stream.SafeFileHandle, Readable); // UnixCreateMode is masked by the umask (UMask=0077)
-                stream.Write(Encoding.UTF8.GetBytes(content));
-            }
-
-            File.Move(temporary, path, overwrite: true);
-            return null;
+            return $"{_directory} cannot be examined: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}";
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+
+        if ((mode & OthersMayWrite) != 0 && (mode & Sticky) == 0)
         {
-            try
-            {
-                File.Delete(temporary);
-            }
-            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
-            {
-                // Nothing more to do: the write already failed and is reported.
-            }
-
-            return e.Message;
+            return $"{_directory} is writable by every user without the sticky bit, so anyone could replace the file; " +
+                $"chmod o-w {_directory} (or +t), or choose another Metrics:TextfilePath";
         }
+
+        int fd = Native.Open(_temporary, WriteOnly | Create | Exclusive | CloseOnExec, Readable);
+        if (fd < 0 && Marshal.GetLastPInvokeError() == Eexist)
+        {
+            Native.Unlink(_temporary); // left by a crash between create and rename: ours, or a planted link
+            fd = Native.Open(_temporary, WriteOnly | Create | Exclusive | CloseOnExec, Readable);
+        }
+
+        if (fd < 0)
+        {
+            return Failure("cannot create", _temporary);
+        }
+
+        string? problem = null;
+        if (Native.Fchmod(fd, Readable) != 0) // the umask (UMask=0077) masks the mode given to open
+        {
+            problem = Failure("cannot make readable", _temporary);
+        }
+        else
+        {
+            while (!content.IsEmpty)
+            {
+                nint written = Native.Write(fd, content, content.Length);
+                if (written < 0 && Marshal.GetLastPInvokeError() == Eintr)
+                {
+                    continue;
+                }
+
+                if (written <= 0)
+                {
+                    problem = Failure("cannot write", _temporary);
+                    break;
+                }
+
+                content = content[(int)written..];
+            }
+        }
+
+        if (Native.Close(fd) != 0 && problem is null)
+        {
+            problem = Failure("cannot write", _temporary);
+        }
+
+        if (problem is null && Native.Rename(_temporary, path) != 0)
+        {
+            problem = Failure("cannot rename into place", path);
+        }
+
+        if (problem is not null)
+        {
+            Native.Unlink(_temporary);
+        }
+
+        return problem;
+    }
+
+    private static string Failure(string what, string file) =>
+        $"{what} {file}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}";
+
+    private static partial class Native
+    {
+        [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        public static partial int Open(string path, int flags, int mode);
+
+        [LibraryImport("libc", EntryPoint = "fchmod", SetLastError = true)]
+        public static partial int Fchmod(int fd, int mode);
+
+        [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+        public static partial nint Write(int fd, ReadOnlySpan<byte> buffer, nint count);
+
+        [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+        public static partial int Close(int fd);
+
+        [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        public static partial int Rename(string from, string to);
+
+        [LibraryImport("libc", EntryPoint = "unlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        public static partial int Unlink(string path);
     }
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using System.Buffers.Text;
 using ConntrackWatch.Configuration;
 using ConntrackWatch.Decisions;
 using ConntrackWatch.Service;
@@ -11,6 +13,7 @@ namespace ConntrackWatch.Systemd;
 /// </summary>
 internal sealed class ServiceNotifications(SystemdNotifier notifier, TimeProvider time, ConntrackSettings settings) : IPollPublisher
 {
+    private readonly byte[] _status = new byte[1024];
     private long _lastPollCompleted;
     private bool _ready;
 
@@ -23,8 +26,9 @@ internal sealed class ServiceNotifications(SystemdNotifier notifier, TimeProvide
     public void Publish(in PollReport report)
     {
         Volatile.Write(ref _lastPollCompleted, time.GetTimestamp());
-        string status = "STATUS=" + StatusLine(report);
-        notifier.Send(_ready ? status : "READY=1\n" + status);
+        ReadOnlySpan<byte> prefix = _ready ? "STATUS="u8 : "READY=1\nSTATUS="u8;
+        prefix.CopyTo(_status);
+        notifier.Send(_status.AsSpan(0, prefix.Length + WriteStatusLine(report, _status.AsSpan(prefix.Length))));
         _ready = true;
     }
 
@@ -45,16 +49,113 @@ internal sealed class ServiceNotifications(SystemdNotifier notifier, TimeProvide
     public void Watchdog() => notifier.Send("WATCHDOG=1");
 
     /// <summary>One line with plain integers, for <c>systemctl status</c>.</summary>
-    public static string StatusLine(in PollReport report) => report.Outcome switch
+    public static string StatusLine(in PollReport report)
     {
-        PollOutcome.Unavailable => "waiting for conntrack: the nf_conntrack module is not loaded",
-        PollOutcome.Skipped => "poll skipped: " + (report.Problem ?? "see the journal"),
-        _ => Completed(report.Decision.Count, report.MaxAfter, report.Decision.Ceiling, report.Decision.Trend),
-    };
+        Span<byte> line = stackalloc byte[1024];
+        return Encoding.UTF8.GetString(line[..WriteStatusLine(report, line)]);
+    }
 
-    private static string Completed(long count, long max, long? ceiling, Trend trend) => string.Create(CultureInfo.InvariantCulture,
-        $"count {count} of max {max} ({(max > 0 ? 100.0 * count / max : 0):0.0}%), ceiling {(ceiling is { } c ? c.ToString(CultureInfo.InvariantCulture) : "unknown")}")
-        + (trend.IsGrowing ? ", " + RaiseApplier.Projection(trend) : string.Empty);
+    /// <summary>The status line in UTF-8 into <paramref name="destination"/> (cut short if it does not fit); its length.</summary>
+    /// <remarks>
+    /// Written piece by piece with non-generic formatters: nothing is boxed or allocated, even before the JIT has
+    /// optimized the code, and a steady-state poll allocates nothing.
+    /// </remarks>
+    public static int WriteStatusLine(in PollReport report, Span<byte> destination)
+    {
+        var line = new Utf8Line(destination);
+        switch (report.Outcome)
+        {
+            case PollOutcome.Unavailable:
+                line.Add("waiting for conntrack: the nf_conntrack module is not loaded"u8);
+                break;
+            case PollOutcome.Skipped:
+                line.Add("poll skipped: "u8);
+                line.Add(report.Problem ?? "see the journal");
+                break;
+            default:
+                RaiseDecision decision = report.Decision;
+                long max = report.MaxAfter;
+                line.Add("count "u8);
+                line.Add(decision.Count);
+                line.Add(" of max "u8);
+                line.Add(max);
+                line.Add(" ("u8);
+                line.AddTenths(max > 0 ? 100.0 * decision.Count / max : 0, keepZeroTenth: true);
+                line.Add("%), ceiling "u8);
+                if (decision.Ceiling is { } ceiling)
+                {
+                    line.Add(ceiling);
+                }
+                else
+                {
+                    line.Add("unknown"u8);
+                }
+
+                if (decision.Trend is { IsGrowing: true } trend)
+                {
+                    line.Add(", growing "u8);
+                    line.AddTenths(trend.GrowthPerSecond, keepZeroTenth: false);
+                    line.Add("/s, full in "u8);
+                    line.Add((long)Math.Round(trend.SecondsToFull!.Value, MidpointRounding.AwayFromZero));
+                    line.Add(" s"u8);
+                }
+
+                break;
+        }
+
+        if (line.Length is { } length)
+        {
+            return length;
+        }
+
+        ReadOnlySpan<byte> fallback = "see the journal"u8; // a problem too long for the line (a very long path)
+        fallback.CopyTo(destination);
+        return fallback.Length;
+    }
+
+    /// <summary>Appends UTF-8 pieces to a span until one does not fit.</summary>
+    private ref struct Utf8Line(Span<byte> destination)
+    {
+        private readonly Span<byte> _destination = destination;
+        private int _written;
+        private bool _fits = true;
+
+        /// <summary>The bytes written; null when something did not fit.</summary>
+        public readonly int? Length => _fits ? _written : null;
+
+        public void Add(ReadOnlySpan<byte> text) => Advance(text.TryCopyTo(_destination[_written..]), text.Length);
+
+        public void Add(string text) => Advance(Encoding.UTF8.TryGetBytes(text, _destination[_written..], out int written), written);
+
+        public void Add(long value) => Advance(Utf8Formatter.TryFormat(value, _destination[_written..], out int written), written);
+
+        /// <summary>One decimal, rounded away from zero as "0.0" would; "12.0" as "12" unless <paramref name="keepZeroTenth"/>.</summary>
+        public void AddTenths(double value, bool keepZeroTenth)
+        {
+            long tenths = (long)Math.Round(value * 10, MidpointRounding.AwayFromZero);
+            if (tenths < 0)
+            {
+                Add("-"u8);
+                tenths = -tenths;
+            }
+
+            Add(tenths / 10);
+            if (keepZeroTenth || tenths % 10 != 0)
+            {
+                Add("."u8);
+                Add(tenths % 10);
+            }
+        }
+
+        private void Advance(bool fits, int written)
+        {
+            _fits &= fits;
+            if (_fits)
+            {
+                _written += written;
+            }
+        }
+    }
 
     // CLOCK_MONOTONIC, which systemd compares RELOADING=1 against: .NET's Stopwatch reads it on Linux.
     private static long MonotonicMicroseconds() =>

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -12,6 +13,7 @@ internal sealed class SystemdNotifier : IDisposable
     private readonly UnixDomainSocketEndPoint? _endPoint;
     private readonly Lock _gate = new();
     private Socket? _socket;
+    private SocketAddress? _address;
 
     public SystemdNotifier(string? notifySocket)
     {
@@ -27,7 +29,10 @@ internal sealed class SystemdNotifier : IDisposable
     public bool IsEnabled => _endPoint is not null;
 
     /// <summary>Sends "KEY=VALUE" lines; false when not under systemd or the send failed (never throws).</summary>
-    public bool Send(string message)
+    public bool Send(string message) => Send(Encoding.UTF8.GetBytes(message));
+
+    /// <summary>Sends "KEY=VALUE" lines already in UTF-8: after the first, a send allocates nothing.</summary>
+    public bool Send(ReadOnlySpan<byte> message)
     {
         if (_endPoint is null)
         {
@@ -39,7 +44,8 @@ internal sealed class SystemdNotifier : IDisposable
             try
             {
                 _socket ??= new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-                _socket.SendTo(Encoding.UTF8.GetBytes(message), _endPoint);
+                _address ??= _endPoint.Serialize();
+                _socket.SendTo(message, SocketFlags.None, _address);
                 return true;
             }
             catch (SocketException)

@@ -1,3 +1,4 @@
+using ConntrackWatch.Configuration;
 using ConntrackWatch.Kernel;
 using ConntrackWatch.Tests.Support.RealKernel;
 
@@ -42,5 +43,36 @@ public sealed class SteadyStatePollTests
 
         bool Poll() =>
             reader.ReadCount(layout, CountSource.Auto).IsOk & reader.ReadMax(layout).IsOk & counters.Read("/proc", StatsSource.Netlink).IsOk;
+    }
+
+    [Fact]
+    public void ACompletePollWithTheTextfileAndTheStatusLineAllocatesNothingAfterWarmUp()
+    {
+        using var directory = new TempDirectory();
+        using var notify = new NotifySocket();
+        using var harness = new PollHarness(FakeProcTree.Modern(count: 10, max: 100), notify.EnvironmentValue, ("Metrics:TextfilePath", directory.Path));
+        // The daemon's own publishers only: the harness's recorder keeps every report, which allocates.
+        using var worker = new ConntrackWatch.Service.ConntrackWorker(
+            harness.Cycle, harness.Settings,
+            [harness.Get<ConntrackWatch.Metrics.MetricsPublisher>(), harness.Get<ConntrackWatch.Metrics.ConntrackMeter>(), harness.Get<ConntrackWatch.Systemd.ServiceNotifications>()],
+            harness.Get<Microsoft.Extensions.Options.IOptions<MetricsOptions>>(), harness.Time,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ConntrackWatch.Service.ConntrackWorker>.Instance);
+        for (int i = 0; i < 5; i++)
+        {
+            worker.PollAndReport();
+            notify.Receive();
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++)
+        {
+            worker.PollAndReport();
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.StartsWith("STATUS=count 10 of max 100 (10.0%), ceiling ", notify.Receive(), StringComparison.Ordinal);
+        Assert.Contains("conntrackwatch_entries 10\n", File.ReadAllText(directory.Combine(MetricsOptions.FileName)), StringComparison.Ordinal);
     }
 }

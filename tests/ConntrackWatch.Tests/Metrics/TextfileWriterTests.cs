@@ -16,7 +16,7 @@ public sealed class TextfileWriterTests
         string textfile = directory.Combine("conntrackwatch.prom");
         File.CreateSymbolicLink(textfile, victim);
 
-        Assert.Null(TextfileWriter.Write(textfile, "conntrackwatch_entries 1\n"));
+        Assert.Null(new TextfileWriter(textfile).Write("conntrackwatch_entries 1\n"u8));
 
         Assert.Equal("secret\n", File.ReadAllText(victim));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(victim));
@@ -33,7 +33,7 @@ public sealed class TextfileWriterTests
         File.WriteAllText(victim, "untouched\n");
         File.CreateSymbolicLink(directory.Combine($".conntrackwatch.prom.{Environment.ProcessId}.tmp"), victim);
 
-        Assert.Null(TextfileWriter.Write(directory.Combine("conntrackwatch.prom"), "x 1\n"));
+        Assert.Null(new TextfileWriter(directory.Combine("conntrackwatch.prom")).Write("x 1\n"u8));
 
         Assert.Equal("untouched\n", File.ReadAllText(victim));
         Assert.Equal(2, Directory.GetFileSystemEntries(directory.Path).Length); // the planted link and the textfile
@@ -45,7 +45,7 @@ public sealed class TextfileWriterTests
         using var directory = new TempDirectory();
         File.SetUnixFileMode(directory.Path, (UnixFileMode)0b111_111_111);
 
-        string? problem = TextfileWriter.Write(directory.Combine("conntrackwatch.prom"), "x 1\n");
+        string? problem = new TextfileWriter(directory.Combine("conntrackwatch.prom")).Write("x 1\n"u8);
 
         Assert.Contains("writable by every user without the sticky bit", problem, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFileSystemEntries(directory.Path));
@@ -57,6 +57,6 @@ public sealed class TextfileWriterTests
         using var directory = new TempDirectory();
         File.SetUnixFileMode(directory.Path, (UnixFileMode)0b1_111_111_111);
 
-        Assert.Null(TextfileWriter.Write(directory.Combine("conntrackwatch.prom"), "x 1\n"));
+        Assert.Null(new TextfileWriter(directory.Combine("conntrackwatch.prom")).Write("x 1\n"u8));
     }
 }
