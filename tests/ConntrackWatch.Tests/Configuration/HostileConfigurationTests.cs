@@ -103,8 +103,9 @@ public sealed class HostileConfigurationTests
         await using var daemon = InProcessDaemon.Start(tree, """{ "Conntrack": { "HighWaterPercent": 70 } }""");
         await daemon.Sink.WaitForEventAsync(LogEvents.Started);
 
-        File.Delete(daemon.HostConfigPath);
-        Command.RunChecked("mkfifo", daemon.HostConfigPath);
+        // Put in place in one step: a delete then a create would be two changes, the second maybe while the first reloads.
+        Command.RunChecked("mkfifo", daemon.HostConfigPath + ".fifo");
+        File.Move(daemon.HostConfigPath + ".fifo", daemon.HostConfigPath, overwrite: true);
 
         var rejected = await daemon.Sink.WaitForEventAsync(LogEvents.ConfigurationRejected);
         Assert.Contains("not a regular file but a FIFO", rejected.RenderMessage(), StringComparison.Ordinal);

@@ -35,10 +35,11 @@ public sealed class InProcessDaemon : IAsyncDisposable
         var settings = new HostSettings(
             HostConfigPath,
             logging => logging.WriteTo.Sink(Sink),
-            Services: services => services.AddSingleton<IPollPublisher>(Polls).AddSingleton<IPollPublisher>(provider =>
+            // The recorder, resolved with the worker's publishers, also hands over the host's services.
+            Services: services => services.AddSingleton<IPollPublisher>(provider =>
             {
                 _services.TrySetResult(provider);
-                return new ReportRecorder();
+                return Polls;
             }),
             RuntimeDirectory: runtimeDirectory ?? _configDirectory.Path);
         _run = Task.Run(() => ConntrackWatchApp.RunAsync(args, settings, Output, Error, _stop.Token));
