@@ -49,6 +49,11 @@ internal static class ConntrackLayoutDetector
     /// <summary>Why nothing was found, for the "waiting for conntrack" log line.</summary>
     public static string DescribeAbsence(string procRoot)
     {
+        if (!Directory.Exists(procRoot))
+        {
+            return $"{procRoot} does not exist: Conntrack:ProcRoot must name where proc is mounted (/proc)";
+        }
+
         // A directory on the way that cannot be searched hides the files: that is no missing module.
         foreach (string candidate in MaxCandidates)
         {

@@ -218,4 +218,14 @@ public sealed class StatusCommandTests
         Assert.Equal(1, exitCode);
         Assert.Contains("decision:        would raise to 1200: count 700 reached the high-water mark 600 (60% of 1000); raising to 2x the mark", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task SaysTheProcRootDoesNotExistRatherThanThatTheModuleIsMissing()
+    {
+        (int exitCode, string output, _) = await StatusAsync("--json", "--Conntrack:ProcRoot=/nonexistent-proc");
+
+        Assert.Equal(3, exitCode);
+        using JsonDocument json = JsonDocument.Parse(output);
+        Assert.Equal("/nonexistent-proc does not exist: Conntrack:ProcRoot must name where proc is mounted (/proc)", json.RootElement.GetProperty("problem").GetString());
+    }
 }
