@@ -135,6 +135,8 @@ check "apt install ./$deb: installed with its dependencies, no .NET on the host"
      && ! nsenter --target $leader --all sh -c 'command -v dotnet'"
 check "the service is enabled and active" in_container sh -c 'systemctl is-enabled --quiet conntrackwatch && systemctl is-active --quiet conntrackwatch'
 check "conntrackwatch --version prints $version" in_container sh -c "[ \"\$(conntrackwatch --version)\" = 'conntrackwatch $version' ]"
+check "conntrackwatch status answers on the new host, with the daemon's decision" in_container sh -c \
+    'conntrackwatch status > /tmp/status.txt; [ $? -le 2 ] && grep -q "^decision:" /tmp/status.txt'
 check "man conntrackwatch renders" in_container sh -c 'man -P cat conntrackwatch 2>/dev/null | grep -q "EXIT STATUS" && man -P cat conntrackwatch | grep -q RestoreLearnedMax'
 
 status=$(in_container systemctl show -p StatusText --value conntrackwatch)
