@@ -8,7 +8,7 @@ namespace ConntrackWatch.Kernel;
 /// file should be (a ProcRoot mistake) cannot hang open(2), then only a regular file is accepted (a FIFO, a device
 /// such as /dev/zero, a directory or a socket is refused). Small files are read up to a fixed size.
 /// </summary>
-internal static partial class KernelFile
+internal static class KernelFile
 {
     /// <summary>The most a small kernel file (meminfo, slabinfo, the stat file) may hold; more is not one.</summary>
     public const int SmallFileLimit = 512 * 1024;
@@ -57,7 +57,7 @@ internal static partial class KernelFile
 
     private static SafeFileHandle Open(string path, int flags, string hint)
     {
-        int fd = Native.Open(path, flags | NonBlocking | CloseOnExec | NoControllingTerminal);
+        int fd = Posix.Open(path, flags | NonBlocking | CloseOnExec | NoControllingTerminal, 0);
         if (fd < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
@@ -79,11 +79,5 @@ internal static partial class KernelFile
         }
 
         return handle;
-    }
-
-    private static partial class Native
-    {
-        [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        public static partial int Open(string path, int flags);
     }
 }

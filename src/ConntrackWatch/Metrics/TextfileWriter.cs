@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using ConntrackWatch.Kernel;
 
 namespace ConntrackWatch.Metrics;
 
@@ -12,7 +13,7 @@ namespace ConntrackWatch.Metrics;
 /// may write to without the sticky bit is refused: anyone could swap the file node_exporter serves. Straight
 /// system calls on a kept name: a steady-state write allocates nothing.
 /// </summary>
-internal sealed partial class TextfileWriter(string path)
+internal sealed class TextfileWriter(string path)
 {
     private const int WriteOnly = 0x1;
     private const int Create = 0x40;
@@ -33,7 +34,7 @@ internal sealed partial class TextfileWriter(string path)
     /// <summary>Null on success, else what went wrong.</summary>
     public string? Write(ReadOnlySpan<byte> content)
     {
-        if (!Kernel.FileIdentity.TryModeOf(_directory, out int mode))
+        if (!FileIdentity.TryModeOf(_directory, out int mode))
         {
             return $"{_directory} cannot be examined: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}";
         }
@@ -44,11 +45,11 @@ internal sealed partial class TextfileWriter(string path)
                 $"chmod o-w {_directory} (or +t), or choose another Metrics:TextfilePath";
         }
 
-        int fd = Native.Open(_temporary, WriteOnly | Create | Exclusive | CloseOnExec, Readable);
+        int fd = Posix.Open(_temporary, WriteOnly | Create | Exclusive | CloseOnExec, Readable);
         if (fd < 0 && Marshal.GetLastPInvokeError() == Eexist)
         {
-            Native.Unlink(_temporary); // left by a crash between create and rename: ours, or a planted link
-            fd = Native.Open(_temporary, WriteOnly | Create | Exclusive | CloseOnExec, Readable);
+            Posix.Unlink(_temporary); // left by a crash between create and rename: ours, or a planted link
+            fd = Posix.Open(_temporary, WriteOnly | Create | Exclusive | CloseOnExec, Readable);
         }
 
         if (fd < 0)
@@ -57,7 +58,7 @@ internal sealed partial class TextfileWriter(string path)
         }
 
         string? problem = null;
-        if (Native.Fchmod(fd, Readable) != 0) // the umask (UMask=0077) masks the mode given to open
+        if (Posix.Fchmod(fd, Readable) != 0) // the umask (UMask=0077) masks the mode given to open
         {
             problem = Failure("cannot make readable", _temporary);
         }
@@ -65,7 +66,7 @@ internal sealed partial class TextfileWriter(string path)
         {
             while (!content.IsEmpty)
             {
-                nint written = Native.Write(fd, content, content.Length);
+                nint written = Posix.Write(fd, content, content.Length);
                 if (written < 0 && Marshal.GetLastPInvokeError() == Eintr)
                 {
                     continue;
@@ -81,19 +82,19 @@ internal sealed partial class TextfileWriter(string path)
             }
         }
 
-        if (Native.Close(fd) != 0 && problem is null)
+        if (Posix.Close(fd) != 0 && problem is null)
         {
             problem = Failure("cannot write", _temporary);
         }
 
-        if (problem is null && Native.Rename(_temporary, path) != 0)
+        if (problem is null && Posix.Rename(_temporary, path) != 0)
         {
             problem = Failure("cannot rename into place", path);
         }
 
         if (problem is not null)
         {
-            Native.Unlink(_temporary);
+            Posix.Unlink(_temporary);
         }
 
         return problem;
@@ -101,25 +102,4 @@ internal sealed partial class TextfileWriter(string path)
 
     private static string Failure(string what, string file) =>
         $"{what} {file}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}";
-
-    private static partial class Native
-    {
-        [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        public static partial int Open(string path, int flags, int mode);
-
-        [LibraryImport("libc", EntryPoint = "fchmod", SetLastError = true)]
-        public static partial int Fchmod(int fd, int mode);
-
-        [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
-        public static partial nint Write(int fd, ReadOnlySpan<byte> buffer, nint count);
-
-        [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-        public static partial int Close(int fd);
-
-        [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        public static partial int Rename(string from, string to);
-
-        [LibraryImport("libc", EntryPoint = "unlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        public static partial int Unlink(string path);
-    }
 }

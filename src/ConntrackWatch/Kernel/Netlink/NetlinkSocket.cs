@@ -64,7 +64,7 @@ internal sealed partial class NetlinkSocket : SafeHandle
 
     public static string Describe(int errno) => $"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
 
-    protected override bool ReleaseHandle() => Close((int)handle) == 0;
+    protected override bool ReleaseHandle() => Posix.Close((int)handle) == 0;
 
     [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
     private static partial int Socket(int domain, int type, int protocol);
@@ -77,7 +77,4 @@ internal sealed partial class NetlinkSocket : SafeHandle
 
     [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
     private static partial nint Recv(int fd, Span<byte> buffer, nuint length, int flags);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static partial int Close(int fd);
 }

@@ -1,0 +1,28 @@
+using System.Runtime.InteropServices;
+
+namespace ConntrackWatch.Kernel;
+
+/// <summary>
+/// The libc calls ConntrackWatch makes where .NET's file API would block (a FIFO), follow more than it should, or
+/// allocate on every call. Failures leave errno for <see cref="Marshal.GetLastPInvokeError"/>.
+/// </summary>
+internal static partial class Posix
+{
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Open(string path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "fchmod", SetLastError = true)]
+    public static partial int Fchmod(int fd, int mode);
+
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    public static partial nint Write(int fd, ReadOnlySpan<byte> buffer, nint count);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Rename(string from, string to);
+
+    [LibraryImport("libc", EntryPoint = "unlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Unlink(string path);
+}
