@@ -64,11 +64,9 @@ public sealed class LineCounterTests : IDisposable
         File.WriteAllText(path, string.Concat(Enumerable.Repeat(FakeProcTree.TableLine, 10_000)));
         var counter = new LineCounter();
         using Microsoft.Win32.SafeHandles.SafeFileHandle handle = File.OpenHandle(path);
-        counter.CountLines(handle);
+        long lines = 0;
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        long lines = counter.CountLines(handle);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = Allocations.OfSteadyState(() => lines = counter.CountLines(handle));
 
         Assert.Equal(10_000, lines);
         Assert.Equal(0, allocated);

@@ -31,12 +31,9 @@ public sealed class SteadyStatePollTests
         using var reader = new ConntrackReader();
         using var counters = new CountersReader();
         ConntrackLayout layout = ConntrackLayoutDetector.Detect("/proc")!;
-        Poll();
-        Poll();
+        bool ok = false;
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        bool ok = Poll();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = Allocations.OfSteadyState(() => ok = Poll());
 
         Assert.True(ok);
         Assert.Equal(0, allocated);
@@ -63,13 +60,13 @@ public sealed class SteadyStatePollTests
             notify.Receive();
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++)
+        long allocated = Allocations.OfSteadyState(() =>
         {
-            worker.PollAndReport();
-        }
-
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            for (int i = 0; i < 20; i++)
+            {
+                worker.PollAndReport();
+            }
+        }, warmUps: 0);
 
         Assert.Equal(0, allocated);
         Assert.StartsWith("STATUS=count 10 of max 100 (10.0%), ceiling ", notify.Receive(), StringComparison.Ordinal);
