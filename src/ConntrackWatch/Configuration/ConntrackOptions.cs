@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using ConntrackWatch.Decisions;
 using ConntrackWatch.Kernel;
+using ConntrackWatch.Kernel.Namespaces;
 
 namespace ConntrackWatch.Configuration;
 
@@ -56,9 +57,15 @@ public sealed record ConntrackOptions : IValidatableObject
     /// </summary>
     public string? StateDirectory { get; set; } = FirstPath(Environment.GetEnvironmentVariable("STATE_DIRECTORY"));
 
+    /// <summary>All: every network namespace on the host is watched (containers, pods, ip netns); Host: the host's only.</summary>
+    public NamespaceMode Namespaces { get; set; } = NamespaceMode.All;
+
+    /// <summary>How often /proc is scanned for new network namespaces (a vanished one triggers a scan at once).</summary>
+    public TimeSpan NamespaceScanInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>What the kernel reader needs of these options.</summary>
     internal ReadSettings Reading =>
-        new(ProcRoot, CountSource, StatsSource, MemoryCeilingPercent, BytesPerEntry, CeilingRefreshInterval);
+        new(ProcRoot, CountSource, StatsSource, MemoryCeilingPercent, BytesPerEntry, CeilingRefreshInterval, Namespaces, NamespaceScanInterval);
 
     /// <summary>What the threshold policy needs of these options.</summary>
     internal PolicySettings Policy => new(HighWaterPercent, RaiseMultiplier, Lookahead);
@@ -71,7 +78,8 @@ public sealed record ConntrackOptions : IValidatableObject
         $"CeilingRefreshInterval={CeilingRefreshInterval:c} WindowLength={WindowLength:c} " +
         $"AlarmRepeatInterval={AlarmRepeatInterval:c} DryRun={DryRun} StatsSource={StatsSource} Lookahead={Lookahead:c} " +
         $"ResizeBuckets={ResizeBuckets} EntriesPerBucket={EntriesPerBucket} " +
-        $"RestoreLearnedMax={RestoreLearnedMax} StateDirectory={StateDirectory ?? "none"}");
+        $"RestoreLearnedMax={RestoreLearnedMax} StateDirectory={StateDirectory ?? "none"} " +
+        $"Namespaces={Namespaces} NamespaceScanInterval={NamespaceScanInterval:c}");
 
     /// <summary>
     /// Every rule names its key, the allowed range and the value found. Results carry no member names, so the
@@ -97,6 +105,8 @@ public sealed record ConntrackOptions : IValidatableObject
             InRange(EntriesPerBucket, nameof(EntriesPerBucket), 1, 64),
             string.IsNullOrEmpty(StateDirectory) || Path.IsPathFullyQualified(StateDirectory) ? null
                 : Fail($"{nameof(StateDirectory)} must be an absolute path such as /var/lib/conntrackwatch (found '{StateDirectory}')."),
+            Enum.IsDefined(Namespaces) ? null : Fail($"{nameof(Namespaces)} must be All or Host (found {Namespaces})."),
+            InRange(NamespaceScanInterval, nameof(NamespaceScanInterval), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
             RaiseMakesProgress(),
         ];
         return results.OfType<ValidationResult>();

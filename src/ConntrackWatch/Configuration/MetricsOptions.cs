@@ -17,6 +17,15 @@ public sealed record MetricsOptions : IValidatableObject
     /// </summary>
     public string? TextfilePath { get; set; }
 
+    public const int DefaultNamespaceSeries = 20;
+    public const int MaxNamespaceSeries = 200;
+
+    /// <summary>
+    /// How many network namespaces, fullest first (the host's always among them), get their own labelled series in
+    /// the textfile: bounded, so that a host with thousands of pods does not explode the series count. 0: none.
+    /// </summary>
+    public int NamespaceSeries { get; set; } = DefaultNamespaceSeries;
+
     /// <summary>The file to write, or null when the textfile is off.</summary>
     public string? ResolveTextfile() => string.IsNullOrWhiteSpace(TextfilePath)
         ? null
@@ -28,6 +37,12 @@ public sealed record MetricsOptions : IValidatableObject
         {
             yield return new ValidationResult(
                 $"{SectionName}:{nameof(TextfilePath)} must be an absolute path such as /var/lib/prometheus/node-exporter (found '{TextfilePath}').");
+        }
+
+        if (NamespaceSeries is < 0 or > MaxNamespaceSeries)
+        {
+            yield return new ValidationResult(
+                $"{SectionName}:{nameof(NamespaceSeries)} must be between 0 and {MaxNamespaceSeries} (found {NamespaceSeries}).");
         }
     }
 }

@@ -1,9 +1,12 @@
+using ConntrackWatch.Kernel.Namespaces;
+
 namespace ConntrackWatch.Decisions;
 
 /// <summary>What the threshold policy decided for one sample, with the numbers that justify it.</summary>
 /// <param name="Target">The new maximum for <see cref="DecisionKind.Raise"/>; otherwise the current maximum.</param>
 /// <param name="ClampedToCeiling">The raise stops at the memory ceiling rather than at the full multiplier.</param>
 /// <param name="DroppedSinceLastPoll">Growth of drop + early_drop since the previous sample; 0 when unknown.</param>
+/// <param name="Namespace">The network namespace decided on; null for the host's.</param>
 internal readonly record struct RaiseDecision(
     DecisionKind Kind,
     long Count,
@@ -15,7 +18,8 @@ internal readonly record struct RaiseDecision(
     string Reason,
     RaiseTrigger Trigger = RaiseTrigger.None,
     Trend Trend = default,
-    long DroppedSinceLastPoll = 0)
+    long DroppedSinceLastPoll = 0,
+    NamespaceReading? Namespace = null)
 {
     /// <summary>The count as a percentage of the current maximum.</summary>
     public double Percent => CurrentMax > 0 ? 100.0 * Count / CurrentMax : 0;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ConntrackWatch.Kernel.Namespaces;
 
 namespace ConntrackWatch.Decisions;
 
@@ -16,14 +17,18 @@ internal static class ThresholdPolicy
     /// <summary>The smallest count that has reached <paramref name="percent"/>% of <paramref name="max"/>.</summary>
     public static long HighWaterMark(long max, int percent) => ((max * percent) + 99) / 100;
 
-    public static RaiseDecision Decide(SampleWindow window, PolicySettings settings, long? ceiling)
+    /// <param name="ceiling">The memory ceiling in entries, for every namespace together; null when unknown.</param>
+    /// <param name="otherEntries">Entries the other network namespaces hold: the memory they use is not this one's to grow into.</param>
+    /// <param name="of">The namespace the window is of, named at the start of the reason; null for the host's.</param>
+    public static RaiseDecision Decide(SampleWindow window, PolicySettings settings, long? ceiling, long otherEntries = 0, NamespaceReading? of = null)
     {
+        string? subject = of?.Subject;
         Sample latest = window.Latest;
         long max = latest.Max;
         long mark = HighWaterMark(max, settings.HighWaterPercent);
         Trend trend = Trend.Of(window, mark);
         long dropped = DroppedSinceLastSample(window);
-        RaiseDecision None() => new(DecisionKind.None, latest.Count, max, mark, max, ceiling, false, string.Empty, RaiseTrigger.None, trend, dropped);
+        RaiseDecision None() => new(DecisionKind.None, latest.Count, max, mark, max, ceiling, false, string.Empty, RaiseTrigger.None, trend, dropped, of);
 
         // A maximum of 0 means "no limit" to the kernel: nothing to protect.
         if (max <= 0 || window.IsLatestActedOn)
@@ -38,25 +43,29 @@ internal static class ThresholdPolicy
         }
 
         RaiseDecision Decision(DecisionKind kind, long target, long? limit, bool clamped, string reason) =>
-            new(kind, latest.Count, max, mark, target, limit, clamped, evidence + reason, trigger, trend, dropped);
+            new(kind, latest.Count, max, mark, target, limit, clamped, (subject is null ? evidence : $"{subject}: {evidence}") + reason, trigger, trend, dropped, of);
 
         if (ceiling is not { } memoryCeiling)
         {
             return Decision(DecisionKind.RefusedNoCeiling, max, null, false, "; the memory ceiling is unknown, so no raise is safe");
         }
 
-        long limit = Math.Min(memoryCeiling, KernelMaxLimit);
+        // Every namespace's entries share the kernel's memory: this one may grow only into what the others leave.
+        long limit = Math.Min(memoryCeiling - Math.Max(0, otherEntries), KernelMaxLimit);
+        string ceilingText = otherEntries > 0
+            ? Invariant($"the memory ceiling {limit} ({memoryCeiling} less the {otherEntries} entries of the other namespaces)")
+            : Invariant($"the memory ceiling {limit}");
         if (max >= limit)
         {
             return Decision(DecisionKind.RefusedAtCeiling, max, limit, false,
-                Invariant($"; the maximum {max} is already at or above the memory ceiling {limit}"));
+                Invariant($"; the maximum {max} is already at or above {ceilingText}"));
         }
 
         // Rounding must never turn a raise into a no-op: at least one more entry.
         long target = Math.Max((long)Math.Floor(mark * settings.RaiseMultiplier), max + 1);
         return target > limit
             ? Decision(DecisionKind.Raise, limit, limit, true,
-                Invariant($"; {settings.RaiseMultiplier}x the mark is {target}, above the ceiling {limit}, so raising to the ceiling"))
+                Invariant($"; {settings.RaiseMultiplier}x the mark is {target}, above {ceilingText}, so raising to the ceiling"))
             : Decision(DecisionKind.Raise, target, limit, false, Invariant($"; raising to {settings.RaiseMultiplier}x the mark"));
     }
 

@@ -1,20 +1,24 @@
+using ConntrackWatch.Kernel.Namespaces;
+
 namespace ConntrackWatch.Kernel;
 
 /// <summary>
 /// The one way ConntrackWatch reads the kernel, for the daemon's poll and for <c>status</c> alike: it finds the
-/// layout, reads the maximum, the count, the hash table size and the drop counters, and serves the memory ceiling.
+/// layout, reads the maximum, the count, the hash table size and the drop counters, serves the memory ceiling, and
+/// reads the count and drop counters of every other network namespace.
 /// It writes nothing and logs nothing. Keeps its handles, sockets and buffers between readings, so a steady-state
 /// reading allocates nothing. Not thread-safe.
 /// </summary>
-internal sealed class KernelReader(MemoryCeilingCache ceilings) : IDisposable
+internal sealed class KernelReader(MemoryCeilingCache ceilings, TimeProvider time) : IDisposable
 {
     private readonly ConntrackReader _conntrack = new();
     private readonly CountersReader _counters = new();
+    private readonly NamespaceWatcher _namespaces = new(time);
     private ConntrackLayout? _layout;
     private string? _layoutRoot;
 
     public KernelReader(TimeProvider time)
-        : this(new MemoryCeilingCache(time))
+        : this(new MemoryCeilingCache(time), time)
     {
     }
 
@@ -52,7 +56,8 @@ internal sealed class KernelReader(MemoryCeilingCache ceilings) : IDisposable
             count,
             _conntrack.ReadBuckets(layout),
             _counters.Read(settings.ProcRoot, settings.StatsSource),
-            ceilings.Get(settings.Ceiling, settings.CeilingRefreshInterval));
+            ceilings.Get(settings.Ceiling, settings.CeilingRefreshInterval),
+            Namespaces: settings.Namespaces == NamespaceMode.All ? _namespaces.Read(settings.ProcRoot, settings.NamespaceScanInterval) : null);
     }
 
     /// <summary>The hash table size alone: after a raise has resized it.</summary>
@@ -62,5 +67,6 @@ internal sealed class KernelReader(MemoryCeilingCache ceilings) : IDisposable
     {
         _conntrack.Dispose();
         _counters.Dispose();
+        _namespaces.Dispose();
     }
 }

@@ -1,3 +1,5 @@
+using ConntrackWatch.Kernel.Namespaces;
+
 namespace ConntrackWatch.Kernel;
 
 /// <summary>
@@ -8,6 +10,7 @@ namespace ConntrackWatch.Kernel;
 /// <param name="Count">The count, or the fault that made the reading incomplete (the maximum's when that failed).</param>
 /// <param name="Ceiling">The memory ceiling in force; on a fault, the last good one (or null) with the fault.</param>
 /// <param name="Absence">Why no layout was found.</param>
+/// <param name="Namespaces">The other network namespaces; null when only the host's is watched (Conntrack:Namespaces=Host).</param>
 internal readonly record struct KernelReading(
     ConntrackLayout? Layout,
     KernelResult<long> Max,
@@ -15,7 +18,8 @@ internal readonly record struct KernelReading(
     KernelResult<long> Buckets,
     KernelResult<ConntrackCounters> Counters,
     KernelResult<MemoryCeiling?> Ceiling,
-    string? Absence = null)
+    string? Absence = null,
+    NamespaceSet? Namespaces = null)
 {
     /// <summary>The maximum and the count were both read: a decision can be taken on this reading.</summary>
     public bool IsComplete => Layout is not null && Max.IsOk && Count.IsOk;

@@ -10,11 +10,20 @@ namespace ConntrackWatch.Kernel;
 /// </summary>
 internal static class ProcStatCounters
 {
-    public static bool TryParse(ReadOnlySpan<byte> content, out ConntrackCounters counters, out string? problem)
+    public static bool TryParse(ReadOnlySpan<byte> content, out ConntrackCounters counters, out string? problem) =>
+        TryParse(content, out counters, out _, out problem);
+
+    /// <summary>
+    /// Also gives the <c>entries</c> column: the count of the network namespace the file belongs to (every CPU line
+    /// repeats it); null when the header has no such column.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> content, out ConntrackCounters counters, out long? entries, out string? problem)
     {
         counters = default;
+        entries = null;
         int newline = content.IndexOf((byte)'\n');
         ReadOnlySpan<byte> header = newline < 0 ? content : content[..newline];
+        int entriesColumn = Column(header, "entries"u8);
         int drop = Column(header, "drop"u8);
         int earlyDrop = Column(header, "early_drop"u8);
         int insertFailed = Column(header, "insert_failed"u8);
@@ -43,6 +52,17 @@ internal static class ProcStatCounters
             {
                 problem = $"a CPU line is not hexadecimal columns of the kernel's 32-bit counters: '{SysctlInteger.Show(line)}'";
                 return false;
+            }
+
+            if (cpus == 0 && entriesColumn >= 0)
+            {
+                if (!TryHexColumn(line, entriesColumn, out long count))
+                {
+                    problem = $"the entries column is not hexadecimal: '{SysctlInteger.Show(line)}'";
+                    return false;
+                }
+
+                entries = count;
             }
 
             dropSum += d;

@@ -43,4 +43,7 @@ internal static class LogEvents
     public const int LearnedMaxNotSaved = 36;
 
     public const int MetricsWriteFailed = 40;
+
+    public const int NamespacesNotVisible = 50;
+    public const int NamespacesNearCeiling = 51;
 }

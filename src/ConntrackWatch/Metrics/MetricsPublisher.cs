@@ -28,7 +28,7 @@ internal sealed partial class MetricsPublisher(
         }
 
         _writer ??= new TextfileWriter(_path);
-        int length = PrometheusText.Render(report, _text);
+        int length = PrometheusText.Render(report, _text, options.Value.NamespaceSeries);
         if (_writer.Write(_text.AsSpan(0, length)) is { } problem)
         {
             if (_faults.ShouldReport(problem, settings.Current.AlarmRepeatInterval))

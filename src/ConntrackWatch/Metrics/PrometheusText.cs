@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text;
+using ConntrackWatch.Configuration;
+using ConntrackWatch.Decisions;
+using ConntrackWatch.Kernel.Namespaces;
 using ConntrackWatch.Service;
 
 namespace ConntrackWatch.Metrics;
@@ -10,11 +13,23 @@ namespace ConntrackWatch.Metrics;
 /// </summary>
 internal static class PrometheusText
 {
-    /// <summary>Enough for every metric of the table, with room to spare.</summary>
-    public const int BufferSize = 8 * 1024;
+    /// <summary>Enough for every metric of the table and the per-namespace series at their limit, with room to spare.</summary>
+    public const int BufferSize = 8 * 1024 + (MetricsOptions.MaxNamespaceSeries * NamespaceSeriesBytes);
+
+    // Two series of one namespace: the metric names, a name label of at most MaxLabelChars characters (each of up
+    // to 3 UTF-8 bytes, escaped to at most twice that), the inode label and two values.
+    private const int MaxLabelChars = 128;
+    private const int NamespaceSeriesBytes = 2 * (64 + (MaxLabelChars * 3 * 2) + 64);
+
+    private static ReadOnlySpan<byte> EntriesHeader =>
+        "# HELP conntrackwatch_namespace_entries Connection-tracking entries of one network namespace (the fullest, up to Metrics:NamespaceSeries).\n# TYPE conntrackwatch_namespace_entries gauge\n"u8;
+
+    private static ReadOnlySpan<byte> DropsHeader =>
+        "# HELP conntrackwatch_namespace_table_full_drops_total Packets dropped and entries evicted in one network namespace because its table was full.\n# TYPE conntrackwatch_namespace_table_full_drops_total counter\n"u8;
 
     /// <summary>Writes the text into <paramref name="destination"/>; returns its length.</summary>
-    public static int Render(in PollReport report, Span<byte> destination)
+    /// <param name="namespaceSeries">How many namespaces, fullest first, get their own labelled series.</param>
+    public static int Render(in PollReport report, Span<byte> destination, int namespaceSeries = MetricsOptions.DefaultNamespaceSeries)
     {
         int length = 0;
         foreach (MetricDefinition metric in ConntrackMetrics.All)
@@ -25,14 +40,81 @@ internal static class PrometheusText
             destination[length++] = (byte)'\n';
         }
 
+        if (report.Reading.Namespaces is not null && namespaceSeries > 0)
+        {
+            length += RenderNamespaces(report, destination[length..], namespaceSeries, drops: false);
+            length += RenderNamespaces(report, destination[length..], namespaceSeries, drops: true);
+        }
+
         return length;
     }
 
     /// <summary>The text as a string, for tests and diagnostics.</summary>
-    public static string Render(in PollReport report)
+    public static string Render(in PollReport report, int namespaceSeries = MetricsOptions.DefaultNamespaceSeries)
     {
         byte[] buffer = new byte[BufferSize];
-        return Encoding.UTF8.GetString(buffer, 0, Render(report, buffer));
+        return Encoding.UTF8.GetString(buffer, 0, Render(report, buffer, namespaceSeries));
+    }
+
+    // The fullest namespaces, the host's always among them: series come and go with the namespaces, and their
+    // number stays bounded on a host with thousands of pods.
+    private static int RenderNamespaces(in PollReport report, Span<byte> destination, int limit, bool drops)
+    {
+        ReadOnlySpan<byte> header = drops ? DropsHeader : EntriesHeader;
+        ReadOnlySpan<byte> name = drops ? "conntrackwatch_namespace_table_full_drops_total"u8 : "conntrackwatch_namespace_entries"u8;
+        header.CopyTo(destination);
+        int length = header.Length;
+        Verdict verdict = report.Verdict;
+        long? hostDrops = report.Counters?.TableFull;
+        length += Series(destination[length..], name, "host", report.Reading.Namespaces!.HostInode, drops ? hostDrops : verdict.Host.Count);
+        for (int i = 0; i < verdict.Others.Count && i < limit - 1; i++)
+        {
+            NamespaceReading other = verdict.Others[i].Namespace;
+            length += Series(destination[length..], name, other.Name, other.Inode, drops ? other.Counters.TableFull : other.Count);
+        }
+
+        return length;
+    }
+
+    // name{namespace="web",inode="4026532177"} 700
+    private static int Series(Span<byte> destination, ReadOnlySpan<byte> name, string label, long? inode, double? value)
+    {
+        name.CopyTo(destination);
+        int length = name.Length;
+        length += Copy("{namespace=\""u8, destination[length..]);
+        ReadOnlySpan<char> text = label.AsSpan(0, Math.Min(label.Length, MaxLabelChars));
+        foreach (char c in text)
+        {
+            // The exposition format escapes backslash, double quote and line feed in label values.
+            ReadOnlySpan<char> piece = c switch
+            {
+                '\\' => "\\\\",
+                '"' => "\\\"",
+                '\n' => "\\n",
+                _ => default,
+            };
+            length += piece.IsEmpty
+                ? Encoding.UTF8.GetBytes(new ReadOnlySpan<char>(in c), destination[length..])
+                : Encoding.UTF8.GetBytes(piece, destination[length..]);
+        }
+
+        length += Copy("\",inode=\""u8, destination[length..]);
+        if (inode is { } known)
+        {
+            known.TryFormat(destination[length..], out int written, default, CultureInfo.InvariantCulture);
+            length += written;
+        }
+
+        length += Copy("\"} "u8, destination[length..]);
+        length += Format(value, destination[length..]);
+        destination[length++] = (byte)'\n';
+        return length;
+    }
+
+    private static int Copy(ReadOnlySpan<byte> text, Span<byte> destination)
+    {
+        text.CopyTo(destination);
+        return text.Length;
     }
 
     private static int Format(double? value, Span<byte> destination)

@@ -1,6 +1,7 @@
 using ConntrackWatch.Configuration;
 using ConntrackWatch.Decisions;
 using ConntrackWatch.Kernel;
+using ConntrackWatch.Kernel.Namespaces;
 using ConntrackWatch.Logging;
 using Microsoft.Extensions.Logging;
 
@@ -22,7 +23,10 @@ internal sealed partial class PollCycle(
 {
     private readonly RepeatLimiter _readFaults = new(time);
     private readonly RepeatLimiter _ceilingFaults = new(time);
-    private SampleWindow? _window;
+    private readonly RepeatLimiter _nearCeiling = new(time);
+    private NamespaceSet? _namespacesSeen;
+    private string _namespacesProblem = string.Empty;
+    private NamespaceWindows? _windows;
     private ConntrackLayout? _layout;
     private bool _waiting;
     private MemoryCeiling? _loggedCeiling;
@@ -64,13 +68,18 @@ internal sealed partial class PollCycle(
 
         counters.Observe(reading.Counters, reading.Count.Value, reading.Max.Value, options.AlarmRepeatInterval);
         ReportCeiling(reading.Ceiling, options);
-        SampleWindow window = WindowFor(options);
-        window.Add(Sample.Of(reading, Sample.Now(time)));
-        RaiseDecision decision = ThresholdPolicy.Decide(window, options.Policy, reading.Ceiling.Value?.Entries);
+        NamespaceWindows windows = WindowsFor(options);
+        Verdict verdict = windows.AddAndDecide(reading, Sample.Now(time), options.Policy);
+        if (reading.Namespaces is { } namespaces)
+        {
+            ReportNamespaces(namespaces, verdict, reading.Ceiling.Value?.Entries, options);
+        }
+
+        RaiseDecision decision = verdict.Decision;
         RaiseOutcome applied = applier.Apply(decision, layout, options);
         if (applied != RaiseOutcome.NotRaised)
         {
-            window.MarkLatestActedOn(); // the same evidence must not be acted on twice
+            windows.MarkLatestActedOn(); // the same evidence must not be acted on twice
         }
 
         if (applied == RaiseOutcome.Raised && options.ResizeBuckets)
@@ -78,8 +87,44 @@ internal sealed partial class PollCycle(
             reading = reading with { Buckets = reader.ReadBuckets(layout) }; // the raise may have resized it
         }
 
-        return new PollReport(PollOutcome.Completed, time.GetUtcNow(), reading, decision, applied, applier.RaisesTotal);
+        return new PollReport(PollOutcome.Completed, time.GetUtcNow(), reading, decision, applied, applier.RaisesTotal, Verdict: verdict);
     }
+
+    /// <summary>
+    /// What could not be seen, logged when it changes (each scan makes a new set); and an alarm while the entries of
+    /// all namespaces together near the memory ceiling, which a single namespace's figures never show.
+    /// </summary>
+    private void ReportNamespaces(NamespaceSet namespaces, in Verdict verdict, long? ceiling, ConntrackOptions options)
+    {
+        if (!ReferenceEquals(namespaces, _namespacesSeen))
+        {
+            _namespacesSeen = namespaces;
+            string problem = string.Join("; ", namespaces.Unseen.Prepend(namespaces.Limitation ?? string.Empty).Where(p => p.Length > 0));
+            if (problem != _namespacesProblem)
+            {
+                _namespacesProblem = problem;
+                if (problem.Length > 0)
+                {
+                    LogNamespacesNotVisible(verdict.NamespaceCount, problem);
+                }
+            }
+        }
+
+        if (ceiling is { } memoryCeiling && verdict.TotalEntries >= memoryCeiling * NearCeilingPercent / 100)
+        {
+            if (_nearCeiling.ShouldReport("near", options.AlarmRepeatInterval))
+            {
+                LogNamespacesNearCeiling(verdict.TotalEntries, verdict.NamespaceCount, memoryCeiling, NearCeilingPercent);
+            }
+        }
+        else
+        {
+            _nearCeiling.Clear();
+        }
+    }
+
+    /// <summary>The share of the memory ceiling the entries of all namespaces together may reach before the alarm.</summary>
+    public const int NearCeilingPercent = 90;
 
     private void ReportAbsence(string absence, ConntrackOptions options)
     {
@@ -115,19 +160,12 @@ internal sealed partial class PollCycle(
         }
     }
 
-    private SampleWindow WindowFor(ConntrackOptions options)
+    private NamespaceWindows WindowsFor(ConntrackOptions options)
     {
         int capacity = SampleWindow.CapacityFor(options.WindowLength, options.PollInterval);
-        if (_window is null)
-        {
-            _window = new SampleWindow(capacity);
-        }
-        else if (_window.Capacity != capacity)
-        {
-            _window = _window.Resize(capacity);
-        }
-
-        return _window;
+        _windows ??= new NamespaceWindows(capacity);
+        _windows.Resize(capacity);
+        return _windows;
     }
 
     private void ReportCeiling(in KernelResult<MemoryCeiling?> read, ConntrackOptions options)
@@ -175,6 +213,14 @@ internal sealed partial class PollCycle(
     [LoggerMessage(EventId = LogEvents.CeilingFault, Level = LogLevel.Error,
         Message = "Cannot compute the memory ceiling from {Path}: {Problem}. {Consequence}")]
     private partial void LogCeilingFault(string path, string? problem, string consequence);
+
+    [LoggerMessage(EventId = LogEvents.NamespacesNotVisible, Level = LogLevel.Warning,
+        Message = "Watching {NamespaceCount} network namespaces, but not every one: {Problem}")]
+    private partial void LogNamespacesNotVisible(int namespaceCount, string problem);
+
+    [LoggerMessage(EventId = LogEvents.NamespacesNearCeiling, Level = LogLevel.Error,
+        Message = "The {TotalEntries} entries of all {NamespaceCount} network namespaces together reach {NearCeilingPercent}% of the memory ceiling {MemoryCeiling}: the kernel's memory for conntrack is nearly spent, whichever namespace holds it. Find who fills the tables (conntrackwatch status), add memory, or raise Conntrack:MemoryCeilingPercent")]
+    private partial void LogNamespacesNearCeiling(long totalEntries, int namespaceCount, long memoryCeiling, int nearCeilingPercent);
 
     [LoggerMessage(EventId = LogEvents.CeilingRecovered, Level = LogLevel.Information, Message = "Memory ceiling readable again")]
     private partial void LogCeilingRecovered();

@@ -9,6 +9,7 @@ namespace ConntrackWatch.Service;
 /// </summary>
 /// <param name="Time">When the poll completed.</param>
 /// <param name="Problem">Why a skipped poll was skipped: the file and what was wrong with it.</param>
+/// <param name="Verdict">The decision over every namespace (Decision is its acted-on one); default when the poll did not complete.</param>
 internal readonly record struct PollReport(
     PollOutcome Outcome,
     DateTimeOffset Time,
@@ -16,7 +17,8 @@ internal readonly record struct PollReport(
     RaiseDecision Decision,
     RaiseOutcome Applied,
     long RaisesTotal,
-    string? Problem = null)
+    string? Problem = null,
+    Verdict Verdict = default)
 {
     public bool Raised => Applied == RaiseOutcome.Raised;
 

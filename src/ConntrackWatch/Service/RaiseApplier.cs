@@ -25,8 +25,19 @@ internal sealed partial class RaiseApplier(LearnedMaxStore learned, TimeProvider
 
     public void Dispose() => _readBack.Dispose();
 
-    /// <summary>Carries out <paramref name="decision"/> on the files of <paramref name="layout"/>.</summary>
+    /// <summary>
+    /// Carries out <paramref name="decision"/> on the files of <paramref name="layout"/>. Entries about a decision
+    /// taken for a namespace other than the host's carry its NETNS_NAME and NETNS_INODE.
+    /// </summary>
     public RaiseOutcome Apply(in RaiseDecision decision, ConntrackLayout layout, ConntrackOptions options)
+    {
+        using IDisposable? scope = decision.Namespace is { } of && decision.Kind != DecisionKind.None
+            ? logger.BeginScope(new KeyValuePair<string, object?>[] { new("NetnsName", of.Name), new("NetnsInode", of.Inode) })
+            : null;
+        return ApplyInScope(decision, layout, options);
+    }
+
+    private RaiseOutcome ApplyInScope(in RaiseDecision decision, ConntrackLayout layout, ConntrackOptions options)
     {
         if (decision.Kind is DecisionKind.None or DecisionKind.Raise && _alarm.Clear())
         {

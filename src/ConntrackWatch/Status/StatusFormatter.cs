@@ -34,6 +34,11 @@ internal static class StatusFormatter
             Line(text, "decision", decision.Describe());
         }
 
+        if (report.Namespaces is { } namespaces)
+        {
+            Namespaces(text, report, namespaces);
+        }
+
         if (report.MemoryCeiling is { } ceiling)
         {
             Line(text, "memory ceiling",
@@ -71,6 +76,38 @@ internal static class StatusFormatter
         Line(text, "count source", $"{report.CountSource} ({report.CountPath ?? "none"})");
         Line(text, "layout", report.Layout is null ? "not found" : $"{report.Layout} ({report.MaxPath})");
         return text.ToString();
+    }
+
+    // One line per namespace, fullest first; a namespace with a raise due or refused has its decision under it.
+    private static void Namespaces(StringBuilder text, StatusReport report, IReadOnlyList<StatusNamespace> namespaces)
+    {
+        Line(text, "namespaces", $"{namespaces.Count} watched, {report.TotalEntries} entries in all");
+        foreach (StatusNamespace each in namespaces)
+        {
+            string who = each.Inode is { } inode ? $"{each.Name} (ns {inode})" : each.Name;
+            if (each.Count is not { } count)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"  {who}: UNKNOWN: {each.Problem}\n");
+                continue;
+            }
+
+            string drops = each.Drops is { } d ? $", drops {d}" : string.Empty;
+            text.Append(CultureInfo.InvariantCulture, $"  {who}: {count} of max {each.Max} ({each.Percent:0.0}%){drops}, {each.State.ToUpperInvariant()}\n");
+            if (each.Decision is { Action: not "none" } decision)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"    {decision.Describe()}\n");
+            }
+        }
+
+        foreach (string unseen in report.UnseenNamespaces ?? [])
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  not visible: {unseen}\n");
+        }
+
+        if (report.NamespacesProblem is not null)
+        {
+            Line(text, "namespaces problem", report.NamespacesProblem);
+        }
     }
 
     private static void Line(StringBuilder text, string label, string value) =>

@@ -24,7 +24,7 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
     public async Task<StatusReport> ProbeAsync(bool trend, CancellationToken cancellationToken)
     {
         int readings = trend ? TrendSamples : 1;
-        var window = new SampleWindow(Math.Max(2, readings));
+        var windows = new NamespaceWindows(Math.Max(2, readings));
         KernelReading reading = _reader.Read(options.Reading);
         for (int i = 1; ; i++)
         {
@@ -33,18 +33,15 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
                 return Unknown(reading);
             }
 
-            window.Add(Sample.Of(reading, Sample.Now(time)));
+            Verdict verdict = windows.AddAndDecide(reading, Sample.Now(time), options.Policy);
             if (i == readings)
             {
-                break;
+                return Report(reading, verdict, trend);
             }
 
             await Task.Delay(TrendSpacing, time, cancellationToken).ConfigureAwait(false);
             reading = _reader.Read(options.Reading);
         }
-
-        RaiseDecision decision = ThresholdPolicy.Decide(window, options.Policy, reading.Ceiling.Value?.Entries);
-        return Report(reading, decision, trend);
     }
 
     public void Dispose() => _reader.Dispose();
@@ -58,19 +55,32 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
             ? StatusState.Critical
             : decision.Kind == DecisionKind.Raise ? StatusState.Warning : StatusState.Ok;
 
-    private StatusReport Report(in KernelReading reading, in RaiseDecision decision, bool trend)
+    /// <summary>The worst state of any namespace's decision: each is judged as the host's is.</summary>
+    public static StatusState StateOf(in Verdict verdict)
     {
-        StatusState state = StateOf(decision);
+        StatusState worst = StateOf(verdict.Host);
+        foreach (NamespaceDecision other in verdict.Others)
+        {
+            worst = (StatusState)Math.Max((int)worst, (int)StateOf(other.Decision));
+        }
+
+        return worst;
+    }
+
+    private StatusReport Report(in KernelReading reading, in Verdict verdict, bool trend)
+    {
+        StatusState state = StateOf(verdict);
+        RaiseDecision host = verdict.Host;
         MemoryCeiling? ceiling = reading.Ceiling.Value;
         ConntrackCounters? counters = reading.Counters.IsOk ? reading.Counters.Value : null;
-        Trend growth = decision.Trend;
-        return Base(reading, state) with
+        Trend growth = host.Trend;
+        StatusReport report = Base(reading, state) with
         {
-            Count = decision.Count,
-            Max = decision.CurrentMax,
-            Percent = Math.Round(decision.Percent, 2),
-            HighWaterMark = decision.HighWaterMark,
-            Decision = StatusDecision.From(decision),
+            Count = host.Count,
+            Max = host.CurrentMax,
+            Percent = Math.Round(host.Percent, 2),
+            HighWaterMark = host.HighWaterMark,
+            Decision = StatusDecision.From(verdict.Decision),
             MemoryCeiling = ceiling?.Entries,
             MemTotalBytes = ceiling?.MemTotalBytes,
             BytesPerEntry = ceiling?.BytesPerEntry,
@@ -87,6 +97,7 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
             SecondsToHighWaterMark = trend && growth.IsGrowing ? Math.Round(growth.SecondsToMark!.Value) : null,
             SecondsToFull = trend && growth.IsGrowing ? Math.Round(growth.SecondsToFull!.Value) : null,
         };
+        return reading.Namespaces is { } set ? StatusNamespaces.AddTo(report, set, verdict, counters?.TableFull) : report;
     }
 
     private StatusReport Unknown(in KernelReading reading) => Base(reading, StatusState.Unknown) with

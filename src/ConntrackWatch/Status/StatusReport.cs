@@ -57,6 +57,18 @@ internal sealed record StatusReport
 
     public string? CountersProblem { get; init; }
 
+    /// <summary>Every network namespace watched, the host's included, fullest first; null with Conntrack:Namespaces=Host.</summary>
+    public IReadOnlyList<StatusNamespace>? Namespaces { get; init; }
+
+    /// <summary>Entries across every namespace read: what the memory ceiling bounds.</summary>
+    public long? TotalEntries { get; init; }
+
+    /// <summary>Namespaces found but not readable, each with the reason.</summary>
+    public IReadOnlyList<string>? UnseenNamespaces { get; init; }
+
+    /// <summary>What keeps the namespace list from being complete; null when nothing does.</summary>
+    public string? NamespacesProblem { get; init; }
+
     /// <summary>Only with --trend: entries per second over a few seconds of sampling.</summary>
     public double? GrowthPerSecond { get; init; }
 

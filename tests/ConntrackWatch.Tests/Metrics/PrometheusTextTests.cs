@@ -16,13 +16,17 @@ public sealed partial class PrometheusTextTests
         KernelResult.Ok("ctnetlink", new ConntrackCounters(412, 3, 1, 0)),
         KernelResult.Ok<MemoryCeiling?>("meminfo", new MemoryCeiling(4194304, 1L << 32, 70, 320, "test")));
 
+    private static readonly RaiseDecision HostDecision =
+        new(DecisionKind.None, 1234, 262144, 157287, 262144, 4194304, false, "", RaiseTrigger.None, new Trend(12.5, 100, 20873, 5));
+
     private static readonly PollReport Snapshot = new(
         PollOutcome.Completed,
         DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_500),
         Reading,
-        new RaiseDecision(DecisionKind.None, 1234, 262144, 157287, 262144, 4194304, false, "", RaiseTrigger.None, new Trend(12.5, 100, 20873, 5)),
+        HostDecision,
         RaiseOutcome.NotRaised,
-        2);
+        2,
+        Verdict: Verdict.HostOnly(HostDecision));
 
     [Fact]
     public void WritesEveryFigureWithHelpAndType()
@@ -66,7 +70,8 @@ public sealed partial class PrometheusTextTests
         PollReport unknown = Snapshot with
         {
             Reading = Reading with { Ceiling = fault, Buckets = fault, Counters = fault },
-            Decision = Snapshot.Decision with { Trend = Trend.None },
+            Decision = HostDecision with { Trend = Trend.None },
+            Verdict = Verdict.HostOnly(HostDecision with { Trend = Trend.None }),
         };
 
         string text = PrometheusText.Render(unknown);

@@ -43,14 +43,62 @@ public sealed class FakeProcTree : IDisposable
     /// /proc/net/stat/nf_conntrack as a 6.x kernel writes it for two CPUs; the counters given are split between
     /// them, so a reader must sum the CPUs.
     /// </summary>
-    public FakeProcTree WithStat(long entries = 0, long drop = 0, long earlyDrop = 0, long insertFailed = 0, long chainTooLong = 0)
+    public FakeProcTree WithStat(long entries = 0, long drop = 0, long earlyDrop = 0, long insertFailed = 0, long chainTooLong = 0) =>
+        Write(Stat, StatFile(entries, drop, earlyDrop, insertFailed, chainTooLong));
+
+    /// <summary>
+    /// A process <paramref name="pid"/> in a network namespace of its own: its net/stat/nf_conntrack with that
+    /// namespace's count and drops, its cgroup and comm, and a file at ns/net whose inode stands for the namespace's.
+    /// </summary>
+    public FakeProcTree WithProcessNamespace(int pid, long entries, long drop = 0, string cgroup = "0::/\n", string comm = "sleep\n")
+    {
+        string directory = pid.ToString(CultureInfo.InvariantCulture);
+        return Write($"{directory}/{Stat}", StatFile(entries, drop, 0, 0, 0))
+            .Write($"{directory}/cgroup", cgroup)
+            .Write($"{directory}/comm", comm)
+            .Write($"{directory}/ns/net", string.Empty);
+    }
+
+    /// <summary>A process <paramref name="pid"/> in the same namespace as <paramref name="sharedWith"/>: its net and ns are theirs.</summary>
+    public FakeProcTree WithProcessSharing(int pid, int sharedWith, string comm = "worker\n")
+    {
+        string directory = PathOf(pid.ToString(CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(directory);
+        File.CreateSymbolicLink(Path.Combine(directory, "net"), PathOf($"{sharedWith}/net"));
+        File.CreateSymbolicLink(Path.Combine(directory, "ns"), PathOf($"{sharedWith}/ns"));
+        return Write($"{pid}/comm", comm).Write($"{pid}/cgroup", "0::/\n");
+    }
+
+    /// <summary>A process that lives in the host's namespace: its net is the tree's own.</summary>
+    public FakeProcTree WithHostProcess(int pid)
+    {
+        string directory = PathOf(pid.ToString(CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(directory);
+        File.CreateSymbolicLink(Path.Combine(directory, "net"), PathOf("net"));
+        return Write($"{pid}/comm", "init\n");
+    }
+
+    /// <summary>The process exits: its /proc directory goes.</summary>
+    public FakeProcTree WithoutProcess(int pid)
+    {
+        Directory.Delete(PathOf(pid.ToString(CultureInfo.InvariantCulture)), recursive: true);
+        return this;
+    }
+
+    /// <summary>The inode standing for the namespace of <paramref name="pid"/> (its ns/net file).</summary>
+    public long NamespaceInodeOf(int pid) =>
+        ConntrackWatch.Kernel.FileIdentity.TryOf(PathOf($"{pid}/ns/net"), out ConntrackWatch.Kernel.FileIdentity identity)
+            ? (long)identity.Inode
+            : throw new FileNotFoundException($"pid {pid} has no ns/net in the tree");
+
+    private static string StatFile(long entries, long drop, long earlyDrop, long insertFailed, long chainTooLong)
     {
         string Line(long d, long e, long f, long c) => string.Create(CultureInfo.InvariantCulture,
             $"{entries:x8}  00000000 00000000 00000000 00000000 00000000 00000000 {c:x8} 00000000 {f:x8} {d:x8} {e:x8} 00000000  00000000 00000000 00000000 00000000\n");
-        return Write(Stat,
+        return
             "entries  clashres found new invalid ignore delete chainlength insert insert_failed drop early_drop icmp_error  expect_new expect_create expect_delete search_restart\n" +
             Line(drop / 2, earlyDrop / 2, insertFailed / 2, chainTooLong / 2) +
-            Line(drop - (drop / 2), earlyDrop - (earlyDrop / 2), insertFailed - (insertFailed / 2), chainTooLong - (chainTooLong / 2)));
+            Line(drop - (drop / 2), earlyDrop - (earlyDrop / 2), insertFailed - (insertFailed / 2), chainTooLong - (chainTooLong / 2));
     }
 
     /// <summary>A 2.6.x-era kernel: ip_conntrack files only, the count only as table lines.</summary>

@@ -1,0 +1,127 @@
+using ConntrackWatch.Kernel;
+using ConntrackWatch.Kernel.Namespaces;
+
+namespace ConntrackWatch.Decisions;
+
+/// <summary>
+/// One sample window per network namespace (the host's and each other one), fed from each complete reading, and
+/// the decision over all of them: the policy judges every namespace against the one global maximum, with the
+/// memory the others use taken from the ceiling, and the daemon acts for the fullest namespace that has evidence.
+/// The windows of vanished namespaces are dropped. The daemon keeps one instance; <c>status</c> a throwaway one.
+/// A steady-state poll allocates nothing. Not thread-safe.
+/// </summary>
+internal sealed class NamespaceWindows(int capacity)
+{
+    private readonly Dictionary<FileIdentity, (SampleWindow Window, long Seen)> _others = [];
+    private readonly List<NamespaceDecision> _decisions = [];
+    private SampleWindow _host = new(capacity);
+    private long _generation;
+
+    public int Capacity => _host.Capacity;
+
+    /// <summary>The host namespace's window.</summary>
+    public SampleWindow Host => _host;
+
+    /// <summary>Keeps the newest samples of every window in windows of another capacity.</summary>
+    public void Resize(int newCapacity)
+    {
+        if (newCapacity == _host.Capacity)
+        {
+            return;
+        }
+
+        _host = _host.Resize(newCapacity);
+        foreach (FileIdentity key in _others.Keys.ToList())
+        {
+            (SampleWindow window, long seen) = _others[key];
+            _others[key] = (window.Resize(newCapacity), seen);
+        }
+    }
+
+    /// <summary>Adds a complete <paramref name="reading"/>'s samples, taken at <paramref name="seconds"/>, and decides.</summary>
+    public Verdict AddAndDecide(in KernelReading reading, double seconds, PolicySettings settings)
+    {
+        _generation++;
+        long max = reading.Max.Value;
+        _host.Add(Sample.Of(reading, seconds));
+        long total = reading.Namespaces?.TotalWith(reading.Count.Value) ?? reading.Count.Value;
+        long? ceiling = reading.Ceiling.Value?.Entries;
+        RaiseDecision host = ThresholdPolicy.Decide(_host, settings, ceiling, total - reading.Count.Value);
+
+        _decisions.Clear();
+        if (reading.Namespaces is not { } namespaces)
+        {
+            return Verdict.HostOnly(host);
+        }
+
+        RaiseDecision chosen = host;
+        NamespaceDecision? fullest = null;
+        long fullestCount = reading.Count.Value;
+        for (int i = 0; i < namespaces.Others.Count; i++)
+        {
+            NamespaceReading other = namespaces.Others[i];
+            if (!other.IsOk)
+            {
+                continue;
+            }
+
+            SampleWindow window = WindowOf(other.Key);
+            window.Add(new Sample(seconds, other.Count, max, other.Counters.TableFull));
+            var decision = new NamespaceDecision(other, ThresholdPolicy.Decide(window, settings, ceiling, total - other.Count, other));
+            _decisions.Add(decision);
+            if (other.Count > fullestCount)
+            {
+                fullest = decision;
+                fullestCount = other.Count;
+            }
+
+            // Evidence anywhere raises the one global max; the fullest namespace with evidence speaks for it.
+            if (decision.Decision.Trigger != RaiseTrigger.None
+                && (chosen.Trigger == RaiseTrigger.None || decision.Decision.Count > chosen.Count))
+            {
+                chosen = decision.Decision;
+            }
+        }
+
+        DropVanished();
+        _decisions.Sort(static (a, b) => b.Decision.Count.CompareTo(a.Decision.Count));
+        return new Verdict(chosen, host, _decisions, total, fullest);
+    }
+
+    /// <summary>The latest samples were acted on (the max was raised): the same evidence must not raise twice.</summary>
+    public void MarkLatestActedOn()
+    {
+        _host.MarkLatestActedOn();
+        foreach ((SampleWindow window, long seen) in _others.Values)
+        {
+            if (seen == _generation)
+            {
+                window.MarkLatestActedOn();
+            }
+        }
+    }
+
+    private SampleWindow WindowOf(FileIdentity key)
+    {
+        if (!_others.TryGetValue(key, out var entry))
+        {
+            entry = (new SampleWindow(_host.Capacity), 0);
+        }
+
+        _others[key] = (entry.Window, _generation);
+        return entry.Window;
+    }
+
+    private void DropVanished()
+    {
+        if (_others.Count == _decisions.Count)
+        {
+            return;
+        }
+
+        foreach (FileIdentity key in _others.Where(pair => pair.Value.Seen != _generation).Select(pair => pair.Key).ToList())
+        {
+            _others.Remove(key);
+        }
+    }
+}

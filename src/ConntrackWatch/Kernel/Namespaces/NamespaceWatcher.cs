@@ -1,0 +1,399 @@
+using System.Globalization;
+using Microsoft.Win32.SafeHandles;
+
+namespace ConntrackWatch.Kernel.Namespaces;
+
+/// <summary>
+/// Finds every network namespace on the host and reads each one's conntrack count and drop counters at every poll.
+/// Namespaces of processes come from /proc/PID/net/stat/nf_conntrack, which any user may read; bind-mounted ones
+/// with no process in them (<c>ip netns add</c>, Docker's sandboxes) are entered once to open the same file from
+/// inside (CAP_SYS_ADMIN). A namespace is known by the identity of that file, which the kernel creates once per
+/// namespace, so two processes in one namespace count once. The full /proc scan runs on its own interval and at
+/// once when a known namespace disappears; a poll in between costs one statx and one read per namespace and
+/// allocates nothing. A namespace that vanishes mid-poll is simply gone. Not thread-safe.
+/// </summary>
+internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
+{
+    /// <summary>The most namespaces watched; more are counted and reported, not read.</summary>
+    public const int MaxNamespaces = 10_000;
+
+    /// <summary>Where bind-mounted namespaces live: <c>ip netns</c>'s, then Docker's sandboxes.</summary>
+    public static readonly IReadOnlyList<string> BindMountDirectories = ["/run/netns", "/run/docker/netns"];
+
+    private readonly Dictionary<FileIdentity, Watched> _byKey = [];
+    private readonly Dictionary<FileIdentity, string> _unenterable = [];
+    private readonly List<NamespaceReading> _readings = [];
+    private byte[] _buffer = new byte[16 * 1024];
+    private string? _procRoot;
+    private string _hostStatFile = string.Empty;
+    private long _nextScan;
+    private NamespaceSet _set = new([], null, [], null);
+
+    /// <summary>Reads every namespace but the host's, scanning for new ones when <paramref name="scanInterval"/> has passed.</summary>
+    public NamespaceSet Read(string procRoot, TimeSpan scanInterval)
+    {
+        if (procRoot != _procRoot)
+        {
+            Forget();
+            _procRoot = procRoot;
+            _hostStatFile = Path.Combine(procRoot, CountersReader.StatFile);
+            _nextScan = 0;
+        }
+
+        long now = time.GetTimestamp();
+        List<FileIdentity>? vanished = null;
+        foreach (Watched watched in _byKey.Values)
+        {
+            if (!watched.IsAlive())
+            {
+                (vanished ??= []).Add(watched.Key);
+            }
+        }
+
+        // A namespace whose process (or bind mount) went is looked for again at once: another process may hold it.
+        vanished?.ForEach(Remove);
+        if (vanished is not null || now >= _nextScan)
+        {
+            Scan(procRoot);
+            _nextScan = now + (long)(scanInterval.TotalSeconds * time.TimestampFrequency);
+        }
+
+        _readings.Clear();
+        List<FileIdentity>? gone = null;
+        foreach (Watched watched in _byKey.Values)
+        {
+            switch (watched.Read(ref _buffer, out NamespaceReading reading))
+            {
+                case true:
+                    _readings.Add(reading);
+                    break;
+                case false:
+                    _readings.Add(reading); // a fault, shown with the namespace's name
+                    break;
+                case null:
+                    (gone ??= []).Add(watched.Key); // vanished between the check and the read
+                    break;
+            }
+        }
+
+        if (gone is not null)
+        {
+            foreach (FileIdentity key in gone)
+            {
+                Remove(key);
+            }
+
+            _nextScan = 0; // another process may still hold it: look again at the next poll
+        }
+
+        return _set;
+    }
+
+    public void Dispose() => Forget();
+
+    private void Forget()
+    {
+        foreach (Watched watched in _byKey.Values)
+        {
+            watched.Handle.Dispose();
+        }
+
+        _byKey.Clear();
+        _unenterable.Clear();
+        _readings.Clear();
+        _set = new NamespaceSet(_readings, null, [], null);
+    }
+
+    private void Remove(FileIdentity key)
+    {
+        if (_byKey.Remove(key, out Watched? watched))
+        {
+            watched.Handle.Dispose();
+        }
+    }
+
+    private void Scan(string procRoot)
+    {
+        if (!FileIdentity.TryOf(_hostStatFile, out FileIdentity host))
+        {
+            Forget();
+            string why = FileIdentity.IsDeniedOnTheWay(_hostStatFile)
+                ? "cannot be examined (permission denied)"
+                : "is missing (a kernel without CONFIG_NF_CONNTRACK_PROCFS, or no nf_conntrack module)";
+            _set = new NamespaceSet(_readings, null, [], $"{_hostStatFile} {why}, so only the host's namespace is watched");
+            return;
+        }
+
+        long? hostInode = NamespaceInode(Path.Combine(procRoot, "self/ns/net"));
+        var seen = new HashSet<FileIdentity>();
+        var unseen = new List<string>();
+        int beyondLimit = 0;
+        foreach (int pid in Pids(procRoot))
+        {
+            string statFile = Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), CountersReader.StatFile);
+            if (!FileIdentity.TryOf(statFile, out FileIdentity key) || key == host || !seen.Add(key) || _byKey.ContainsKey(key))
+            {
+                continue;
+            }
+
+            if (_byKey.Count >= MaxNamespaces)
+            {
+                beyondLimit++;
+                continue;
+            }
+
+            if (Watched.OfProcess(procRoot, pid, statFile, key) is { } watched)
+            {
+                _byKey[key] = watched;
+            }
+        }
+
+        if (procRoot == "/proc")
+        {
+            ScanBindMounts(host, hostInode, seen, unseen, ref beyondLimit);
+        }
+
+        foreach (FileIdentity key in _byKey.Keys.Where(k => !seen.Contains(k)).ToList())
+        {
+            Remove(key);
+        }
+
+        string? limitation = beyondLimit > 0
+            ? $"{beyondLimit} more namespaces were found than the {MaxNamespaces} watched; they are not read"
+            : null;
+        _set = new NamespaceSet(_readings, hostInode, unseen, limitation);
+    }
+
+    private void ScanBindMounts(FileIdentity host, long? hostInode, HashSet<FileIdentity> seen, List<string> unseen, ref int beyondLimit)
+    {
+        var live = new HashSet<FileIdentity>();
+        foreach (string directory in BindMountDirectories)
+        {
+            bool docker = directory != BindMountDirectories[0];
+            foreach (string path in FilesIn(directory))
+            {
+                if (!FileIdentity.TryOf(path, out FileIdentity bound) || (long)bound.Inode == hostInode)
+                {
+                    continue;
+                }
+
+                live.Add(bound);
+                string name = docker ? $"docker netns {Path.GetFileName(path)}" : Path.GetFileName(path);
+                NameRank rank = docker ? NameRank.DockerNetns : NameRank.IpNetns;
+                if (_byKey.Values.FirstOrDefault(w => w.Inode == (long)bound.Inode || w.Bound == bound) is { } known)
+                {
+                    known.Rename(name, rank);
+                    seen.Add(known.Key);
+                    continue;
+                }
+
+                if (_unenterable.TryGetValue(bound, out string? problem))
+                {
+                    unseen.Add($"{name} (ns {bound.Inode}): {problem}");
+                    continue;
+                }
+
+                if (_byKey.Count >= MaxNamespaces)
+                {
+                    beyondLimit++;
+                    continue;
+                }
+
+                SafeFileHandle? handle = NamespaceEntry.OpenStatFile(path, out problem);
+                if (handle is null || !FileIdentity.TryOf(handle, out FileIdentity key))
+                {
+                    handle?.Dispose();
+                    problem ??= "its stat file cannot be examined";
+                    _unenterable[bound] = problem;
+                    unseen.Add($"{name} (ns {bound.Inode}): {problem}");
+                    continue;
+                }
+
+                if (key == host)
+                {
+                    handle.Dispose();
+                }
+                else if (_byKey.TryGetValue(key, out Watched? process))
+                {
+                    handle.Dispose(); // a process's namespace whose inode was not readable: now it has its name
+                    process.Inode = (long)bound.Inode;
+                    process.Rename(name, rank);
+                    seen.Add(key);
+                }
+                else
+                {
+                    _byKey[key] = new Watched(key, name, rank, (long)bound.Inode, handle, path, bound);
+                    seen.Add(key);
+                }
+            }
+        }
+
+        foreach (FileIdentity stale in _unenterable.Keys.Where(k => !live.Contains(k)).ToList())
+        {
+            _unenterable.Remove(stale);
+        }
+    }
+
+    private static IEnumerable<int> Pids(string procRoot)
+    {
+        IEnumerable<string> entries;
+        try
+        {
+            entries = Directory.EnumerateDirectories(procRoot);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            yield break;
+        }
+
+        using IEnumerator<string> each = entries.GetEnumerator();
+        while (true)
+        {
+            try
+            {
+                if (!each.MoveNext())
+                {
+                    yield break;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                yield break;
+            }
+
+            if (int.TryParse(Path.GetFileName(each.Current), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && pid > 0)
+            {
+                yield return pid;
+            }
+        }
+    }
+
+    private static IEnumerable<string> FilesIn(string directory)
+    {
+        try
+        {
+            return Directory.Exists(directory) ? Directory.GetFiles(directory).Take(MaxNamespaces) : [];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    private static long? NamespaceInode(string path) =>
+        FileIdentity.TryOf(path, out FileIdentity identity) ? (long)identity.Inode : null;
+
+    private enum NameRank
+    {
+        Process,
+        Unit,
+        DockerNetns,
+        Container,
+        IpNetns,
+    }
+
+    /// <summary>One namespace being watched, with the handle its figures are read through.</summary>
+    /// <param name="livenessPath">Checked before each read: the process's stat file, or the bind mount.</param>
+    /// <param name="bound">The bind mount's own identity, for a namespace entered through one.</param>
+    private sealed class Watched(
+        FileIdentity key, string name, NameRank rank, long? inode, SafeFileHandle handle, string livenessPath, FileIdentity? bound = null)
+    {
+        public FileIdentity Key { get; } = key;
+
+        public string Name { get; private set; } = name;
+
+        public long? Inode { get; set; } = inode;
+
+        public SafeFileHandle Handle { get; } = handle;
+
+        public FileIdentity? Bound { get; } = bound;
+
+        private NameRank _rank = rank;
+
+        public static Watched? OfProcess(string procRoot, int pid, string statFile, FileIdentity key)
+        {
+            SafeFileHandle handle;
+            try
+            {
+                handle = KernelFile.OpenRead(statFile);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return null; // gone already, or not ours to read
+            }
+
+            if (!FileIdentity.TryOf(handle, out FileIdentity opened) || opened != key)
+            {
+                handle.Dispose(); // the process exited and its pid was reused between the two looks
+                return null;
+            }
+
+            string directory = Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture));
+            string name = NamespaceNames.OfProcess(pid, ReadText(Path.Combine(directory, "cgroup")), ReadText(Path.Combine(directory, "comm")));
+            NameRank rank = name.StartsWith("pid ", StringComparison.Ordinal) ? NameRank.Process
+                : name.StartsWith("unit ", StringComparison.Ordinal) ? NameRank.Unit
+                : NameRank.Container;
+            return new Watched(key, name, rank, NamespaceInode(Path.Combine(directory, "ns/net")), handle, statFile);
+        }
+
+        public void Rename(string name, NameRank rank)
+        {
+            if (rank >= _rank)
+            {
+                Name = name;
+                _rank = rank;
+            }
+        }
+
+        public bool IsAlive() => FileIdentity.TryOf(livenessPath, out FileIdentity now) && now == (Bound ?? Key);
+
+        /// <summary>True: read; false: a fault, in the reading; null: the namespace is gone.</summary>
+        public bool? Read(ref byte[] buffer, out NamespaceReading reading)
+        {
+            int length;
+            try
+            {
+                // One line per CPU: grow the shared buffer (rarely, and only once) until the file fits, up to the limit.
+                while ((length = ProcFileReader.ReadFromStart(Handle, buffer)) == buffer.Length)
+                {
+                    if (buffer.Length > KernelFile.SmallFileLimit)
+                    {
+                        reading = Faulted($"{livenessPath}: larger than {KernelFile.SmallFileLimit / 1024} KiB, which no stat file is");
+                        return false;
+                    }
+
+                    Array.Resize(ref buffer, Math.Min(buffer.Length * 2, KernelFile.SmallFileLimit + 1));
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                reading = default;
+                return null;
+            }
+
+            if (!ProcStatCounters.TryParse(buffer.AsSpan(0, length), out ConntrackCounters counters, out long? entries, out string? problem)
+                || entries is not { } count)
+            {
+                reading = Faulted($"{livenessPath}: {problem ?? "the header has no entries column"}");
+                return false;
+            }
+
+            reading = new NamespaceReading(Key, Name, Inode, count, counters);
+            return true;
+        }
+
+        private NamespaceReading Faulted(string fault) => new(Key, Name, Inode, 0, default, fault);
+
+        private static string? ReadText(string path)
+        {
+            try
+            {
+                return System.Text.Encoding.UTF8.GetString(KernelFile.ReadSmall(path));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
+    }
+}

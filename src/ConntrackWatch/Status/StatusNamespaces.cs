@@ -1,0 +1,63 @@
+using ConntrackWatch.Decisions;
+using ConntrackWatch.Kernel.Namespaces;
+
+namespace ConntrackWatch.Status;
+
+/// <summary>The network namespaces as <c>status</c> shows them: each with its figures and decision, fullest first.</summary>
+internal static class StatusNamespaces
+{
+    /// <summary><paramref name="report"/> with every namespace of <paramref name="set"/> and the total.</summary>
+    public static StatusReport AddTo(StatusReport report, NamespaceSet set, in Verdict verdict, long? hostDrops)
+    {
+        var list = new List<StatusNamespace>(verdict.NamespaceCount)
+        {
+            StatusNamespace.From(NamespaceNames.Host, set.HostInode, verdict.Host, hostDrops),
+        };
+        foreach (NamespaceDecision other in verdict.Others)
+        {
+            list.Add(StatusNamespace.From(other.Namespace.Name, other.Namespace.Inode, other.Decision, other.Namespace.Counters.TableFull));
+        }
+
+        foreach (NamespaceReading faulted in set.Others)
+        {
+            if (!faulted.IsOk)
+            {
+                list.Add(new StatusNamespace(faulted.Name, faulted.Inode, null, null, null, null, null, "unknown", faulted.Fault));
+            }
+        }
+
+        list.Sort(static (a, b) => (b.Count ?? -1).CompareTo(a.Count ?? -1));
+        return report with
+        {
+            Namespaces = list,
+            TotalEntries = verdict.TotalEntries,
+            UnseenNamespaces = [.. set.Unseen],
+            NamespacesProblem = set.Limitation,
+        };
+    }
+}
+
+/// <summary>One namespace in <c>status</c>.</summary>
+/// <param name="Drops">drop + early_drop since the namespace was created (since boot for the host's); null when unreadable.</param>
+/// <param name="State">ok, warning, critical, or unknown when its stat file could not be read.</param>
+internal sealed record StatusNamespace(
+    string Name,
+    long? Inode,
+    long? Count,
+    long? Max,
+    double? Percent,
+    long? Drops,
+    StatusDecision? Decision,
+    string State,
+    string? Problem = null)
+{
+    public static StatusNamespace From(string name, long? inode, in RaiseDecision decision, long? drops) => new(
+        name,
+        inode,
+        decision.Count,
+        decision.CurrentMax,
+        Math.Round(decision.Percent, 2),
+        drops,
+        StatusDecision.From(decision),
+        StatusProbe.StateOf(decision).ToString().ToLowerInvariant());
+}
