@@ -22,7 +22,6 @@ internal static class ThresholdPolicy
     /// <param name="of">The namespace the window is of, named at the start of the reason; null for the host's.</param>
     public static RaiseDecision Decide(SampleWindow window, PolicySettings settings, long? ceiling, long otherEntries = 0, NamespaceReading? of = null)
     {
-        string? subject = of?.Subject;
         Sample latest = window.Latest;
         long max = latest.Max;
         long mark = HighWaterMark(max, settings.HighWaterPercent);
@@ -43,7 +42,7 @@ internal static class ThresholdPolicy
         }
 
         RaiseDecision Decision(DecisionKind kind, long target, long? limit, bool clamped, string reason) =>
-            new(kind, latest.Count, max, mark, target, limit, clamped, (subject is null ? evidence : $"{subject}: {evidence}") + reason, trigger, trend, dropped, of);
+            new(kind, latest.Count, max, mark, target, limit, clamped, (of is { } named ? $"{named.Subject}: {evidence}" : evidence) + reason, trigger, trend, dropped, of);
 
         if (ceiling is not { } memoryCeiling)
         {

@@ -47,7 +47,10 @@ public sealed class SteadyStatePollTests
     {
         using var directory = new TempDirectory();
         using var notify = new NotifySocket();
-        using var harness = new PollHarness(FakeProcTree.Modern(count: 10, max: 100), notify.EnvironmentValue, ("Metrics:TextfilePath", directory.Path));
+        // Three other namespaces: each is read, judged and published at every poll too.
+        FakeProcTree tree = FakeProcTree.Modern(count: 10, max: 100)
+            .WithProcessNamespace(100, entries: 5).WithProcessNamespace(200, entries: 30).WithProcessNamespace(300, entries: 0);
+        using var harness = new PollHarness(tree, notify.EnvironmentValue, ("Metrics:TextfilePath", directory.Path));
         // The daemon's own publishers only: the harness's recorder keeps every report, which allocates.
         using var worker = new ConntrackWatch.Service.ConntrackWorker(
             harness.Cycle, harness.Settings,
@@ -69,7 +72,9 @@ public sealed class SteadyStatePollTests
         }, warmUps: 0);
 
         Assert.Equal(0, allocated);
-        Assert.StartsWith("STATUS=count 10 of max 100 (10.0%), ceiling ", notify.Receive(), StringComparison.Ordinal);
-        Assert.Contains("conntrackwatch_entries 10\n", File.ReadAllText(directory.Combine(MetricsOptions.FileName)), StringComparison.Ordinal);
+        Assert.Matches(@"^STATUS=count 10 of max 100 \(10\.0%\), ceiling \d+; fullest: pid 200 \(sleep\) \(ns \d+\) 30 of 100 \(30\.0%\); 4 namespaces, 45 entries in all$", notify.Receive());
+        string metrics = File.ReadAllText(directory.Combine(MetricsOptions.FileName));
+        Assert.Contains("conntrackwatch_entries 10\n", metrics, StringComparison.Ordinal);
+        Assert.Matches(@"\nconntrackwatch_namespace_entries\{namespace=""pid 200 \(sleep\)"",inode=""\d+""\} 30\n", metrics);
     }
 }

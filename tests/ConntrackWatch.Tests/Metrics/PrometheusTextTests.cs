@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 using ConntrackWatch.Decisions;
+using ConntrackWatch.Configuration;
 using ConntrackWatch.Kernel;
+using ConntrackWatch.Kernel.Namespaces;
 using ConntrackWatch.Metrics;
 using ConntrackWatch.Service;
 
@@ -79,6 +81,51 @@ public sealed partial class PrometheusTextTests
         Assert.Contains("conntrackwatch_memory_ceiling_entries NaN\n", text, StringComparison.Ordinal);
         Assert.Contains("conntrackwatch_kernel_drop_total NaN\n", text, StringComparison.Ordinal);
         Assert.Contains("conntrackwatch_seconds_to_full +Inf\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GivesTheFullestNamespacesTheirOwnSeriesUpToTheLimitTheHostAlwaysAmongThem()
+    {
+        string text = PrometheusText.Render(WithNamespaces(("web", 700, 3), ("db", 300, 0), ("idle", 0, 0)), namespaceSeries: 3);
+
+        Assert.Contains("conntrackwatch_entries_all_namespaces 2234\n", text, StringComparison.Ordinal);
+        Assert.Contains("conntrackwatch_namespaces 4\n", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE conntrackwatch_namespace_entries gauge\n", text, StringComparison.Ordinal);
+        Assert.Contains("conntrackwatch_namespace_entries{namespace=\"host\",inode=\"4026531833\"} 1234\n", text, StringComparison.Ordinal);
+        Assert.Contains("conntrackwatch_namespace_entries{namespace=\"web\",inode=\"4026532001\"} 700\n", text, StringComparison.Ordinal);
+        Assert.Contains("conntrackwatch_namespace_entries{namespace=\"db\",inode=\"4026532002\"} 300\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("namespace=\"idle\"", text, StringComparison.Ordinal);
+        Assert.Contains("conntrackwatch_namespace_table_full_drops_total{namespace=\"web\",inode=\"4026532001\"} 3\n", text, StringComparison.Ordinal);
+        Assert.Contains("conntrackwatch_namespace_table_full_drops_total{namespace=\"host\",inode=\"4026531833\"} 415\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EscapesNamespaceNamesAsTheExpositionFormatSays()
+    {
+        string text = PrometheusText.Render(WithNamespaces(("a\"b\\c\nd", 5, 0)));
+
+        Assert.Contains("{namespace=\"a\\\"b\\\\c\\nd\",inode=\"4026532001\"} 5\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheLimitBoundsTheSeriesWhateverTheNumberOfNamespacesAndTheBufferHoldsItsLongestNames()
+    {
+        var many = Enumerable.Range(0, 5000).Select(i => (new string('x', 300) + i, (long)i, 0L)).ToArray();
+        byte[] buffer = new byte[PrometheusText.BufferSize];
+
+        string text = System.Text.Encoding.UTF8.GetString(buffer, 0, PrometheusText.Render(WithNamespaces(many), buffer, MetricsOptions.MaxNamespaceSeries));
+
+        Assert.Equal(MetricsOptions.MaxNamespaceSeries, text.Split('\n').Count(l => l.StartsWith("conntrackwatch_namespace_entries{", StringComparison.Ordinal)));
+    }
+
+    private static PollReport WithNamespaces(params (string Name, long Count, long Drops)[] namespaces)
+    {
+        NamespaceReading[] others = [.. namespaces.Select((n, i) => new NamespaceReading(
+            new FileIdentity((ulong)i + 1, 1), n.Name, 4026532001 + i, n.Count, new ConntrackCounters(n.Drops, 0, 0, null)))];
+        KernelReading reading = Reading with { Namespaces = new NamespaceSet(others, 4026531833, [], null) };
+        var windows = new NamespaceWindows(2);
+        Verdict verdict = windows.AddAndDecide(reading, 0, new PolicySettings(60, 2.0, TimeSpan.Zero));
+        return Snapshot with { Reading = reading, Verdict = verdict };
     }
 
     [GeneratedRegex(@"^([a-z_]+) (NaN|\+Inf|-?[0-9.]+(E[+-]?[0-9]+)?)$")]
