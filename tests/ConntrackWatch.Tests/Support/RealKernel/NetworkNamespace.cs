@@ -22,6 +22,8 @@ public sealed class NetworkNamespace : IDisposable
             Exec("nft", "add", "table", "inet", "cwtest");
             Exec("nft", "add", "chain", "inet", "cwtest", "output", "{ type filter hook output priority 0; policy accept; }");
             Exec("nft", "add", "rule", "inet", "cwtest", "output", "ct", "state", "new", "counter", "accept");
+            // The namespace's own UDP timeout (30 s by default): flows outlast a slow test.
+            Exec("sh", "-c", "echo 600 > /proc/sys/net/netfilter/nf_conntrack_udp_timeout");
         }
         catch
         {
@@ -31,6 +33,18 @@ public sealed class NetworkNamespace : IDisposable
     }
 
     public string Name { get; }
+
+    /// <summary>The namespace's inode, as readlink /proc/PID/ns/net shows it for a process inside.</summary>
+    public long Inode => ConntrackWatch.Kernel.FileIdentity.TryOf($"/run/netns/{Name}", out ConntrackWatch.Kernel.FileIdentity identity)
+        ? (long)identity.Inode
+        : throw new InvalidOperationException($"/run/netns/{Name} is gone");
+
+    /// <summary>drop + early_drop summed over the CPUs, as conntrack -S reports them inside the namespace.</summary>
+    public long TableFullDrops()
+    {
+        string stats = Exec("conntrack", "-S");
+        return Command.SumConntrackStat(stats, "drop") + Command.SumConntrackStat(stats, "early_drop");
+    }
 
     /// <summary>The prefix that runs a command inside the namespace.</summary>
     public string[] Wrapper => [_ip, "netns", "exec", Name];

@@ -1,0 +1,161 @@
+using System.Text.Json;
+using ConntrackWatch.Logging;
+using ConntrackWatch.Tests.Support.RealKernel;
+using Serilog.Events;
+
+namespace ConntrackWatch.Tests.Hosting;
+
+/// <summary>
+/// Every network namespace, on the real kernel: namespaces made with ip netns, real flows in each (nftables and
+/// loopback UDP), read by the built binary and the daemon on the host. Every namespace is deleted and every
+/// sysctl restored whatever the outcome.
+/// </summary>
+[Collection(SerialTests.Name)]
+public sealed class EveryNamespaceTests
+{
+    private const string MaxPath = "/proc/sys/net/netfilter/nf_conntrack_max";
+
+    private static void RequireKernel()
+    {
+        Prerequisite.RequireRoot();
+        Prerequisite.RequireRealConntrack();
+        Prerequisite.Require(File.Exists("/proc/net/stat/nf_conntrack"), "needs CONFIG_NF_CONNTRACK_PROCFS (namespaces are read through their stat file)");
+    }
+
+    private static async Task<(int ExitCode, JsonElement Report)> StatusAsync(params string[] args)
+    {
+        using var status = DaemonProcess.Start(["status", "--json", .. args]);
+        int exit = await status.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(exit is >= 0 and <= 3, $"status exited {exit}: {status.Error}");
+        return (exit, JsonDocument.Parse(status.Output).RootElement.Clone());
+    }
+
+    private static JsonElement? Find(JsonElement report, string name) =>
+        report.GetProperty("namespaces").EnumerateArray().Where(n => n.GetProperty("name").GetString() == name).Cast<JsonElement?>().FirstOrDefault();
+
+    [Fact]
+    public async Task StatusListsEachNamespaceWithItsExactCountAndIpNetnsName()
+    {
+        RequireKernel();
+        using var idle = new NetworkNamespace();
+        using var some = new NetworkNamespace();
+        using var many = new NetworkNamespace();
+        some.CreateUdpFlows(300);
+        many.CreateUdpFlows(700);
+
+        (_, JsonElement report) = await StatusAsync();
+
+        // No process is in any of them: each is found through /run/netns, entered, and named after it.
+        foreach ((NetworkNamespace ns, long least) in new[] { (idle, 0L), (some, 297L), (many, 693L) })
+        {
+            JsonElement listed = Find(report, ns.Name) ?? throw new Xunit.Sdk.XunitException($"{ns.Name} is not listed: {report}");
+            Assert.Equal(ns.KernelCount(), listed.GetProperty("count").GetInt64());
+            Assert.True(listed.GetProperty("count").GetInt64() >= least, listed.ToString()); // a clash may cost a flow or two
+            Assert.Equal(ns.Inode, listed.GetProperty("inode").GetInt64());
+        }
+
+        string[] order = [.. report.GetProperty("namespaces").EnumerateArray().Select(n => n.GetProperty("name").GetString()!)];
+        Assert.True(Array.IndexOf(order, many.Name) < Array.IndexOf(order, some.Name), string.Join(", ", order));
+        Assert.True(report.GetProperty("totalEntries").GetInt64() >= many.KernelCount() + some.KernelCount());
+    }
+
+    [Fact]
+    public async Task TheDaemonRaisesTheRealMaxForTheNamespaceThatReachedTheMarkAndNamesIt()
+    {
+        RequireKernel();
+        using var idle = new NetworkNamespace();
+        using var full = new NetworkNamespace();
+        using var max = new SysctlRestorer(MaxPath);
+        long hostCount = long.Parse(File.ReadAllText("/proc/sys/net/netfilter/nf_conntrack_count").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Prerequisite.Require(hostCount < 300, $"needs a quiet host namespace (it holds {hostCount} entries)");
+        max.Set(1000);
+        full.CreateUdpFlows(700);
+        Assert.True(full.KernelCount() >= 600, "the namespace passed the high-water mark");
+
+        await using var daemon = InProcessDaemon.StartWithArgs("--Conntrack:PollInterval=00:00:00.100");
+        LogEvent raised = await daemon.Sink.WaitForEventAsync(LogEvents.Raised);
+
+        Assert.Equal(1000, CollectingSink.Number(raised, "OldMax"));
+        Assert.Equal(1200, CollectingSink.Number(raised, "NewMax"));
+        Assert.Equal(1200, max.Current);
+        Assert.Equal(full.Name, Text(raised, "NetnsName"));
+        Assert.Equal(full.Inode, CollectingSink.Number(raised, "NetnsInode"));
+        Assert.StartsWith($"{full.Name} (ns {full.Inode}): count {full.KernelCount()} reached the high-water mark 600", Text(raised, "Reason"), StringComparison.Ordinal);
+        Assert.Equal(0, await daemon.StopAsync());
+    }
+
+    [Fact]
+    public async Task ANamespaceThatDropsPacketsIsReportedWithItsNameAndDrops()
+    {
+        RequireKernel();
+        Prerequisite.RequireExecutable("conntrack");
+        using var dropping = new NetworkNamespace();
+        using (var max = new SysctlRestorer(MaxPath))
+        {
+            max.Set(300);
+            dropping.CreateUdpFlows(600);
+        }
+
+        long drops = dropping.TableFullDrops();
+        Assert.True(drops >= 250, $"the kernel dropped or evicted {drops}");
+
+        (_, JsonElement report) = await StatusAsync();
+
+        JsonElement listed = Find(report, dropping.Name) ?? throw new Xunit.Sdk.XunitException($"{dropping.Name} is not listed: {report}");
+        Assert.Equal(drops, listed.GetProperty("drops").GetInt64());
+    }
+
+    [Fact]
+    public async Task ANamespaceDeletedBetweenTwoPollsSimplyDisappears()
+    {
+        RequireKernel();
+        using var textfile = new TempDirectory();
+        using var kept = new NetworkNamespace();
+        var doomed = new NetworkNamespace();
+        try
+        {
+            doomed.CreateUdpFlows(50);
+            await using var daemon = InProcessDaemon.StartWithArgs(
+                "--Conntrack:PollInterval=00:00:00.100", "--Conntrack:DryRun=true", $"--Metrics:TextfilePath={textfile.Path}");
+            string metrics = textfile.Combine(ConntrackWatch.Configuration.MetricsOptions.FileName);
+            await Eventually.TrueAsync(() => File.Exists(metrics) && File.ReadAllText(metrics).Contains($"namespace=\"{doomed.Name}\"", StringComparison.Ordinal),
+                "the namespace has its series");
+
+            doomed.Dispose();
+            await Eventually.TrueAsync(() => !File.ReadAllText(metrics).Contains($"namespace=\"{doomed.Name}\"", StringComparison.Ordinal),
+                "its series is gone");
+            await daemon.WaitForMorePollsAsync(5);
+
+            Assert.Contains($"namespace=\"{kept.Name}\"", File.ReadAllText(metrics), StringComparison.Ordinal);
+            Assert.DoesNotContain(daemon.Sink.Events, e => e.Level >= LogEventLevel.Error);
+            (_, JsonElement report) = await StatusAsync();
+            Assert.Null(Find(report, doomed.Name));
+            Assert.NotNull(Find(report, kept.Name));
+            Assert.Equal(0, await daemon.StopAsync());
+        }
+        finally
+        {
+            doomed.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task ANamespaceWithAProcessIsReadThroughItAndStillNamedAfterIpNetns()
+    {
+        RequireKernel();
+        using var ns = new NetworkNamespace();
+        ns.CreateUdpFlows(40);
+        using var sleeper = DaemonProcess.Start(["60"], binary: "sleep", wrapper: ns.Wrapper);
+
+        await Eventually.TrueAsync(() => File.Exists($"/proc/{sleeper.Pid}/net/stat/nf_conntrack"), "the process runs");
+        (_, JsonElement report) = await StatusAsync();
+
+        JsonElement listed = Find(report, ns.Name) ?? throw new Xunit.Sdk.XunitException($"{ns.Name} is not listed: {report}");
+        Assert.Equal(ns.KernelCount(), listed.GetProperty("count").GetInt64());
+        Assert.Equal(1, report.GetProperty("namespaces").EnumerateArray().Count(n => n.GetProperty("inode").ValueKind == JsonValueKind.Number && n.GetProperty("inode").GetInt64() == ns.Inode));
+        sleeper.Signal(DaemonProcess.Sigterm);
+    }
+
+    private static string? Text(LogEvent e, string property) =>
+        e.Properties.TryGetValue(property, out LogEventPropertyValue? value) && value is ScalarValue { Value: { } v } ? v.ToString() : null;
+}
