@@ -1,13 +1,18 @@
 using System.Diagnostics.Metrics;
 using ConntrackWatch.Configuration;
+using ConntrackWatch.Decisions;
+using ConntrackWatch.Kernel.Namespaces;
 using ConntrackWatch.Service;
+using Microsoft.Extensions.Options;
 
 namespace ConntrackWatch.Metrics;
 
 /// <summary>
 /// The figures of <see cref="ConntrackMetrics"/> through System.Diagnostics.Metrics (a Meter named ConntrackWatch),
 /// for dotnet-counters and OpenTelemetry. Instruments are observed: they read the last completed poll's report
-/// when a listener asks. A figure that is unknown or infinite (not growing) is not measured.
+/// when a listener asks. A figure that is unknown or infinite (not growing) is not measured. The fullest
+/// namespaces (Metrics:NamespaceSeries, the host's among them) are measured on <c>conntrack.namespace.entries</c>
+/// with a <c>namespace</c> tag, copied at each poll into a fixed array: the reader reuses its lists.
 /// </summary>
 internal sealed class ConntrackMeter : IPollPublisher, IDisposable
 {
@@ -15,12 +20,17 @@ internal sealed class ConntrackMeter : IPollPublisher, IDisposable
 
     private readonly Meter _meter;
     private readonly Lock _gate = new();
+    private readonly (string Name, long Count)[] _namespaces;
     private PollReport _latest;
     private bool _hasReport;
+    private int _namespaceCount;
 
-    public ConntrackMeter(IMeterFactory meterFactory)
+    public ConntrackMeter(IMeterFactory meterFactory, IOptions<MetricsOptions> options)
     {
         _meter = meterFactory.Create(MeterName);
+        _namespaces = new (string, long)[options.Value.NamespaceSeries];
+        _meter.CreateObservableGauge("conntrack.namespace.entries", ObserveNamespaces, "{entry}",
+            "Connection-tracking entries of one network namespace (the fullest, up to Metrics:NamespaceSeries).");
         foreach (MetricDefinition metric in ConntrackMetrics.All)
         {
             if (metric.InstrumentName is not { } name)
@@ -56,6 +66,30 @@ internal sealed class ConntrackMeter : IPollPublisher, IDisposable
         {
             _latest = report;
             _hasReport = true;
+            _namespaceCount = 0;
+            if (report.Reading.Namespaces is not null && _namespaces.Length > 0)
+            {
+                _namespaces[_namespaceCount++] = (NamespaceNames.Host, report.Verdict.Host.Count);
+                IReadOnlyList<NamespaceDecision> others = report.Verdict.Others;
+                for (int i = 0; i < others.Count && _namespaceCount < _namespaces.Length; i++)
+                {
+                    _namespaces[_namespaceCount++] = (others[i].Namespace.Name, others[i].Namespace.Count);
+                }
+            }
+        }
+    }
+
+    private IEnumerable<Measurement<long>> ObserveNamespaces()
+    {
+        lock (_gate)
+        {
+            var measurements = new Measurement<long>[_namespaceCount];
+            for (int i = 0; i < _namespaceCount; i++)
+            {
+                measurements[i] = new Measurement<long>(_namespaces[i].Count, new KeyValuePair<string, object?>("namespace", _namespaces[i].Name));
+            }
+
+            return measurements;
         }
     }
 

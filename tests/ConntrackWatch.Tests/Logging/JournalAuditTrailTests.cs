@@ -49,4 +49,36 @@ public sealed class JournalAuditTrailTests
         Assert.Contains(MessageIds.ByEventId[LogEvents.Started], all, StringComparison.Ordinal);
         Assert.Contains(MessageIds.ByEventId[LogEvents.Stopping], all, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ARaiseForAnotherNamespaceCarriesItsNameAndInodeAsFields()
+    {
+        Prerequisite.RequireRoot();
+        Prerequisite.Require(JournaldNamespace.DaemonPath is not null, "needs systemd-journald (package systemd)");
+        string journalctl = Prerequisite.RequireExecutable("journalctl");
+        using var journal = new JournaldNamespace();
+        await journal.StartAsync();
+        using FakeProcTree tree = FakeProcTree.Modern(count: 1, max: 100)
+            .WithProcessNamespace(4242, entries: 70, cgroup: "0::/lxc.payload.web01/init.scope\n");
+
+        await using (var daemon = InProcessDaemon.Start(tree, null, "--Journald:Enabled=true", $"--Journald:SocketPath={journal.SocketPath}"))
+        {
+            await daemon.Sink.WaitForEventAsync(LogEvents.Raised);
+            Assert.Equal(0, await daemon.StopAsync());
+        }
+
+        string output = string.Empty;
+        await Eventually.TrueAsync(() =>
+        {
+            output = Command.Run(journalctl, $"--namespace={journal.Name}", $"MESSAGE_ID={MessageIds.ByEventId[LogEvents.Raised]}", "-o", "json", "--no-pager").Output;
+            return output.Length > 0;
+        }, "journalctl lists the raise");
+
+        JsonElement raised = JsonDocument.Parse(output.Split('\n')[0]).RootElement;
+        Assert.Equal("lxc web01", raised.GetProperty("NETNS_NAME").GetString());
+        Assert.Equal(tree.NamespaceInodeOf(4242).ToString(System.Globalization.CultureInfo.InvariantCulture), raised.GetProperty("NETNS_INODE").GetString());
+        Assert.StartsWith($"lxc web01 (ns {tree.NamespaceInodeOf(4242)}): count 70 reached", raised.GetProperty("REASON").GetString(), StringComparison.Ordinal);
+        string filtered = Command.Run(journalctl, $"--namespace={journal.Name}", "NETNS_NAME=lxc web01", "-o", "cat", "--no-pager").Output;
+        Assert.Contains("Raised nf_conntrack_max from 100 to 120", filtered, StringComparison.Ordinal);
+    }
 }

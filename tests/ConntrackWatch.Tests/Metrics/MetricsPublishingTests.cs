@@ -74,6 +74,34 @@ public sealed class MetricsPublishingTests
     }
 
     [Fact]
+    public void MeasuresTheFullestNamespacesWithANamespaceTagUpToTheLimit()
+    {
+        using var harness = new PollHarness(
+            FakeProcTree.Modern(count: 5, max: 1000).WithProcessNamespace(100, entries: 40).WithProcessNamespace(200, entries: 30, comm: "vpn\n")
+                .WithProcessNamespace(300, entries: 1),
+            ("Metrics:NamespaceSeries", "3"));
+        harness.PollAndPublish();
+        var seen = new Dictionary<string, long>();
+        var factory = harness.Get<IMeterFactory>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == "conntrack.namespace.entries" && ReferenceEquals(instrument.Meter.Scope, factory))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) => seen[(string)tags[0].Value!] = value);
+        listener.Start();
+
+        listener.RecordObservableInstruments();
+
+        Assert.Equal(new Dictionary<string, long> { ["host"] = 5, ["pid 100 (sleep)"] = 40, ["pid 200 (vpn)"] = 30 }, seen);
+    }
+
+    [Fact]
     public void RejectsARelativeTextfilePath()
     {
         var result = new MetricsOptionsValidator().Validate(Microsoft.Extensions.Options.Options.DefaultName, new MetricsOptions { TextfilePath = "metrics" });
