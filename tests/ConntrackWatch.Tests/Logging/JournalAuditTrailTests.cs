@@ -24,15 +24,7 @@ public sealed class JournalAuditTrailTests
             Assert.Equal(0, await daemon.StopAsync());
         }
 
-        string raisedId = MessageIds.ByEventId[LogEvents.Raised];
-        string output = string.Empty;
-        await Eventually.TrueAsync(() =>
-        {
-            output = Command.Run(journalctl, $"--namespace={journal.Name}", $"MESSAGE_ID={raisedId}", "-o", "json", "--no-pager").Output;
-            return output.Length > 0;
-        }, "journalctl MESSAGE_ID=<raised> lists the raise");
-
-        JsonElement raised = JsonDocument.Parse(output.Split('\n')[0]).RootElement;
+        JsonElement raised = await FirstEntryAsync(journalctl, journal, LogEvents.Raised);
         Assert.Equal("conntrackwatch", raised.GetProperty("SYSLOG_IDENTIFIER").GetString());
         Assert.Equal("4", raised.GetProperty("PRIORITY").GetString());
         Assert.Equal("100", raised.GetProperty("OLD_MAX").GetString());
@@ -67,18 +59,23 @@ public sealed class JournalAuditTrailTests
             Assert.Equal(0, await daemon.StopAsync());
         }
 
-        string output = string.Empty;
-        await Eventually.TrueAsync(() =>
-        {
-            output = Command.Run(journalctl, $"--namespace={journal.Name}", $"MESSAGE_ID={MessageIds.ByEventId[LogEvents.Raised]}", "-o", "json", "--no-pager").Output;
-            return output.Length > 0;
-        }, "journalctl lists the raise");
-
-        JsonElement raised = JsonDocument.Parse(output.Split('\n')[0]).RootElement;
+        JsonElement raised = await FirstEntryAsync(journalctl, journal, LogEvents.Raised);
         Assert.Equal("lxc web01", raised.GetProperty("NETNS_NAME").GetString());
         Assert.Equal(tree.NamespaceInodeOf(4242).ToString(System.Globalization.CultureInfo.InvariantCulture), raised.GetProperty("NETNS_INODE").GetString());
         Assert.StartsWith($"lxc web01 (ns {tree.NamespaceInodeOf(4242)}): count 70 reached", raised.GetProperty("REASON").GetString(), StringComparison.Ordinal);
         string filtered = Command.Run(journalctl, $"--namespace={journal.Name}", "NETNS_NAME=lxc web01", "-o", "cat", "--no-pager").Output;
         Assert.Contains("Raised nf_conntrack_max from 100 to 120", filtered, StringComparison.Ordinal);
+    }
+
+    /// <summary>The first entry of the event's MESSAGE_ID in <paramref name="journal"/>, as journalctl -o json shows it.</summary>
+    private static async Task<JsonElement> FirstEntryAsync(string journalctl, JournaldNamespace journal, int eventId)
+    {
+        string output = string.Empty;
+        await Eventually.TrueAsync(() =>
+        {
+            output = Command.Run(journalctl, $"--namespace={journal.Name}", $"MESSAGE_ID={MessageIds.ByEventId[eventId]}", "-o", "json", "--no-pager").Output;
+            return output.Length > 0;
+        }, $"journalctl lists an entry of event {eventId}");
+        return JsonDocument.Parse(output.Split('\n')[0]).RootElement.Clone();
     }
 }
