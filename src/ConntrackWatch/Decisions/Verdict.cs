@@ -27,6 +27,3 @@ internal readonly record struct Verdict(
     /// <summary>A verdict on the host alone (Conntrack:Namespaces=Host).</summary>
     public static Verdict HostOnly(in RaiseDecision host) => new(host, host, [], host.Count, null);
 }
-
-/// <summary>One namespace other than the host's, and what the policy decided for it.</summary>
-internal readonly record struct NamespaceDecision(NamespaceReading Namespace, RaiseDecision Decision);

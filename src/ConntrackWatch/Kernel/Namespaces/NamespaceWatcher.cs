@@ -20,7 +20,7 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
     /// <summary>Where bind-mounted namespaces live: <c>ip netns</c>'s, then Docker's sandboxes.</summary>
     public static readonly IReadOnlyList<string> BindMountDirectories = ["/run/netns", "/run/docker/netns"];
 
-    private readonly Dictionary<FileIdentity, Watched> _byKey = [];
+    private readonly Dictionary<FileIdentity, WatchedNamespace> _byKey = [];
     private readonly Dictionary<FileIdentity, string> _unenterable = [];
     private readonly List<NamespaceReading> _readings = [];
     private byte[] _buffer = new byte[16 * 1024];
@@ -42,7 +42,7 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
 
         long now = time.GetTimestamp();
         List<FileIdentity>? vanished = null;
-        foreach (Watched watched in _byKey.Values)
+        foreach (WatchedNamespace watched in _byKey.Values)
         {
             if (!watched.IsAlive())
             {
@@ -60,7 +60,7 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
 
         _readings.Clear();
         List<FileIdentity>? gone = null;
-        foreach (Watched watched in _byKey.Values)
+        foreach (WatchedNamespace watched in _byKey.Values)
         {
             switch (watched.Read(ref _buffer, out NamespaceReading reading))
             {
@@ -93,7 +93,7 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
 
     private void Forget()
     {
-        foreach (Watched watched in _byKey.Values)
+        foreach (WatchedNamespace watched in _byKey.Values)
         {
             watched.Handle.Dispose();
         }
@@ -106,7 +106,7 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
 
     private void Remove(FileIdentity key)
     {
-        if (_byKey.Remove(key, out Watched? watched))
+        if (_byKey.Remove(key, out WatchedNamespace? watched))
         {
             watched.Handle.Dispose();
         }
@@ -124,11 +124,11 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
             return;
         }
 
-        long? hostInode = NamespaceInode(Path.Combine(procRoot, "self/ns/net"));
+        long? hostInode = ProcDirectory.NamespaceInode(Path.Combine(procRoot, "self/ns/net"));
         var seen = new HashSet<FileIdentity>();
         var unseen = new List<string>();
         int beyondLimit = 0;
-        foreach (int pid in Pids(procRoot))
+        foreach (int pid in ProcDirectory.Pids(procRoot))
         {
             string statFile = Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), CountersReader.StatFile);
             if (!FileIdentity.TryOf(statFile, out FileIdentity key) || key == host || !seen.Add(key) || _byKey.ContainsKey(key))
@@ -142,7 +142,7 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
                 continue;
             }
 
-            if (Watched.OfProcess(procRoot, pid, statFile, key) is { } watched)
+            if (WatchedNamespace.OfProcess(procRoot, pid, statFile, key) is { } watched)
             {
                 _byKey[key] = watched;
             }
@@ -170,7 +170,7 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
         foreach (string directory in BindMountDirectories)
         {
             bool docker = directory != BindMountDirectories[0];
-            foreach (string path in FilesIn(directory))
+            foreach (string path in ProcDirectory.FilesIn(directory, MaxNamespaces))
             {
                 if (!FileIdentity.TryOf(path, out FileIdentity bound) || (long)bound.Inode == hostInode)
                 {
@@ -213,7 +213,7 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
                 {
                     handle.Dispose();
                 }
-                else if (_byKey.TryGetValue(key, out Watched? process))
+                else if (_byKey.TryGetValue(key, out WatchedNamespace? process))
                 {
                     handle.Dispose(); // a process's namespace whose inode was not readable: now it has its name
                     process.Inode = (long)bound.Inode;
@@ -222,7 +222,7 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
                 }
                 else
                 {
-                    _byKey[key] = new Watched(key, name, rank, (long)bound.Inode, handle, path, bound);
+                    _byKey[key] = new WatchedNamespace(key, name, rank, (long)bound.Inode, handle, path, bound);
                     seen.Add(key);
                 }
             }
@@ -231,169 +231,6 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
         foreach (FileIdentity stale in _unenterable.Keys.Where(k => !live.Contains(k)).ToList())
         {
             _unenterable.Remove(stale);
-        }
-    }
-
-    private static IEnumerable<int> Pids(string procRoot)
-    {
-        IEnumerable<string> entries;
-        try
-        {
-            entries = Directory.EnumerateDirectories(procRoot);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            yield break;
-        }
-
-        using IEnumerator<string> each = entries.GetEnumerator();
-        while (true)
-        {
-            try
-            {
-                if (!each.MoveNext())
-                {
-                    yield break;
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                yield break;
-            }
-
-            if (int.TryParse(Path.GetFileName(each.Current), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && pid > 0)
-            {
-                yield return pid;
-            }
-        }
-    }
-
-    private static IEnumerable<string> FilesIn(string directory)
-    {
-        try
-        {
-            return Directory.Exists(directory) ? Directory.GetFiles(directory).Take(MaxNamespaces) : [];
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return [];
-        }
-    }
-
-    private static long? NamespaceInode(string path) =>
-        FileIdentity.TryOf(path, out FileIdentity identity) ? (long)identity.Inode : null;
-
-    private enum NameRank
-    {
-        Process,
-        Unit,
-        DockerNetns,
-        Container,
-        IpNetns,
-    }
-
-    /// <summary>One namespace being watched, with the handle its figures are read through.</summary>
-    /// <param name="livenessPath">Checked before each read: the process's stat file, or the bind mount.</param>
-    /// <param name="bound">The bind mount's own identity, for a namespace entered through one.</param>
-    private sealed class Watched(
-        FileIdentity key, string name, NameRank rank, long? inode, SafeFileHandle handle, string livenessPath, FileIdentity? bound = null)
-    {
-        public FileIdentity Key { get; } = key;
-
-        public string Name { get; private set; } = name;
-
-        public long? Inode { get; set; } = inode;
-
-        public SafeFileHandle Handle { get; } = handle;
-
-        public FileIdentity? Bound { get; } = bound;
-
-        private NameRank _rank = rank;
-
-        public static Watched? OfProcess(string procRoot, int pid, string statFile, FileIdentity key)
-        {
-            SafeFileHandle handle;
-            try
-            {
-                handle = KernelFile.OpenRead(statFile);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                return null; // gone already, or not ours to read
-            }
-
-            if (!FileIdentity.TryOf(handle, out FileIdentity opened) || opened != key)
-            {
-                handle.Dispose(); // the process exited and its pid was reused between the two looks
-                return null;
-            }
-
-            string directory = Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture));
-            string name = NamespaceNames.OfProcess(pid, ReadText(Path.Combine(directory, "cgroup")), ReadText(Path.Combine(directory, "comm")));
-            NameRank rank = name.StartsWith("pid ", StringComparison.Ordinal) ? NameRank.Process
-                : name.StartsWith("unit ", StringComparison.Ordinal) ? NameRank.Unit
-                : NameRank.Container;
-            return new Watched(key, name, rank, NamespaceInode(Path.Combine(directory, "ns/net")), handle, statFile);
-        }
-
-        public void Rename(string name, NameRank rank)
-        {
-            if (rank >= _rank)
-            {
-                Name = name;
-                _rank = rank;
-            }
-        }
-
-        public bool IsAlive() => FileIdentity.TryOf(livenessPath, out FileIdentity now) && now == (Bound ?? Key);
-
-        /// <summary>True: read; false: a fault, in the reading; null: the namespace is gone.</summary>
-        public bool? Read(ref byte[] buffer, out NamespaceReading reading)
-        {
-            int length;
-            try
-            {
-                // One line per CPU: grow the shared buffer (rarely, and only once) until the file fits, up to the limit.
-                while ((length = ProcFileReader.ReadFromStart(Handle, buffer)) == buffer.Length)
-                {
-                    if (buffer.Length > KernelFile.SmallFileLimit)
-                    {
-                        reading = Faulted($"{livenessPath}: larger than {KernelFile.SmallFileLimit / 1024} KiB, which no stat file is");
-                        return false;
-                    }
-
-                    Array.Resize(ref buffer, Math.Min(buffer.Length * 2, KernelFile.SmallFileLimit + 1));
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                reading = default;
-                return null;
-            }
-
-            if (!ProcStatCounters.TryParse(buffer.AsSpan(0, length), out ConntrackCounters counters, out long? entries, out string? problem)
-                || entries is not { } count)
-            {
-                reading = Faulted($"{livenessPath}: {problem ?? "the header has no entries column"}");
-                return false;
-            }
-
-            reading = new NamespaceReading(Key, Name, Inode, count, counters);
-            return true;
-        }
-
-        private NamespaceReading Faulted(string fault) => new(Key, Name, Inode, 0, default, fault);
-
-        private static string? ReadText(string path)
-        {
-            try
-            {
-                return System.Text.Encoding.UTF8.GetString(KernelFile.ReadSmall(path));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                return null;
-            }
         }
     }
 }

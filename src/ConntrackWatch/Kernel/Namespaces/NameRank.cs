@@ -1,0 +1,11 @@
+namespace ConntrackWatch.Kernel.Namespaces;
+
+/// <summary>How telling a namespace's name is: a better one found later (an ip netns name) replaces a weaker one.</summary>
+internal enum NameRank
+{
+    Process,
+    Unit,
+    DockerNetns,
+    Container,
+    IpNetns,
+}
