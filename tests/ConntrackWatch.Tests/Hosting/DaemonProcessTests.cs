@@ -208,7 +208,7 @@ public sealed class DaemonProcessTests
     }
 
     /// <summary>A copy of the binary that nobody can run, in a directory of its own, whatever the checkout's permissions.</summary>
-    private static TempDirectory BinaryForNobody()
+    internal static TempDirectory BinaryForNobody()
     {
         var binary = new TempDirectory();
         foreach (string file in Directory.EnumerateFiles(AppContext.BaseDirectory)
