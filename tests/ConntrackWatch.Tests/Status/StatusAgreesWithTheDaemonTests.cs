@@ -30,6 +30,14 @@ public sealed class StatusAgreesWithTheDaemonTests
         ["kernel limit"] = new(
             () => FakeProcTree.Modern(count: 1_300_000_000, max: int.MaxValue, memTotalKib: 1L << 40), [], "refused-at-ceiling", int.MaxValue, 2),
         ["max 0"] = new(() => FakeProcTree.Modern(count: 500, max: 0), [], "none", 0, 0),
+        ["another namespace at the mark"] = new(
+            () => FakeProcTree.Modern(count: 5, max: 1000).WithProcessNamespace(100, entries: 700), [], "raise", 1200, 1),
+        ["another namespace dropping"] = new(
+            () => FakeProcTree.Modern(count: 5, max: 1000).WithProcessNamespace(100, entries: 10, drop: 4),
+            [_ => { }, tree => tree.WithProcessNamespace(100, entries: 10, drop: 9)], "raise", 1200, 1),
+        ["the other namespaces leave no room"] = new(
+            () => FakeProcTree.Modern(count: 300, max: 1000, memTotalKib: 1000).WithProcessNamespace(100, entries: 650),
+            [], "refused-at-ceiling", 1000, 2, ("Conntrack:BytesPerEntry", "1024")),
     };
 
     public static TheoryData<string> ScenarioNames => [.. Scenarios.Keys];
@@ -85,7 +93,11 @@ public sealed class StatusAgreesWithTheDaemonTests
     private static long Number(FakeLogRecord record, string key) =>
         long.Parse(record.GetStructuredStateValue(key)!, CultureInfo.InvariantCulture);
 
-    private sealed record Decision(string Action, long Target, string? Reason);
+    /// <summary>The two runs read two trees made alike: their namespaces' inodes differ, and only those.</summary>
+    private sealed record Decision(string Action, long Target, string? Reason)
+    {
+        public string? Reason { get; } = Reason is null ? null : System.Text.RegularExpressions.Regex.Replace(Reason, @"\(ns \d+\)", "(ns N)");
+    }
 
     /// <param name="Changes">Applied between the three readings (none: the tree stays as it is).</param>
     private sealed record Scenario(
