@@ -49,12 +49,16 @@ internal static class ConntrackWatchHost
             WatchdogSettings.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId)));
         builder.Services.AddHostedService<ConntrackWorker>();
 
-        builder.Services.AddSerilog((services, logger) =>
-        {
-            JournaldOptions journald = services.GetRequiredService<IOptions<JournaldOptions>>().Value;
-            LoggingSetup.Configure(logger, journald.UseJournald(Environment.GetEnvironmentVariable) ? journald : null);
-            settings.Logging?.Invoke(logger);
-        });
+        // The host's own logger, never the static Log.Logger: otherwise every host in one process (the tests run
+        // many daemons side by side) would log through whichever host set it last.
+        builder.Services.AddSerilog(
+            (services, logger) =>
+            {
+                JournaldOptions journald = services.GetRequiredService<IOptions<JournaldOptions>>().Value;
+                LoggingSetup.Configure(logger, journald.UseJournald(Environment.GetEnvironmentVariable) ? journald : null);
+                settings.Logging?.Invoke(logger);
+            },
+            preserveStaticLogger: true);
 
         return builder;
     }
