@@ -63,6 +63,12 @@ public sealed record ConntrackOptions : IValidatableObject
     /// <summary>How often /proc is scanned for new network namespaces (a vanished one triggers a scan at once).</summary>
     public TimeSpan NamespaceScanInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Capture who fills a table (top sources, destinations, protocols, TCP states) when a namespace reaches the
+    /// mark, drops packets or meets the ceiling, at most once per AlarmRepeatInterval per namespace.
+    /// </summary>
+    public bool Breakdown { get; set; } = true;
+
     /// <summary>What the kernel reader needs of these options.</summary>
     internal ReadSettings Reading =>
         new(ProcRoot, CountSource, StatsSource, MemoryCeilingPercent, BytesPerEntry, CeilingRefreshInterval, Namespaces, NamespaceScanInterval);
@@ -79,7 +85,7 @@ public sealed record ConntrackOptions : IValidatableObject
         $"AlarmRepeatInterval={AlarmRepeatInterval:c} DryRun={DryRun} StatsSource={StatsSource} Lookahead={Lookahead:c} " +
         $"ResizeBuckets={ResizeBuckets} EntriesPerBucket={EntriesPerBucket} " +
         $"RestoreLearnedMax={RestoreLearnedMax} StateDirectory={StateDirectory ?? "none"} " +
-        $"Namespaces={Namespaces} NamespaceScanInterval={NamespaceScanInterval:c}");
+        $"Namespaces={Namespaces} NamespaceScanInterval={NamespaceScanInterval:c} Breakdown={Breakdown}");
 
     /// <summary>
     /// Every rule names its key, the allowed range and the value found. Results carry no member names, so the

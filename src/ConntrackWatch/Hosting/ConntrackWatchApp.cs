@@ -13,9 +13,12 @@ internal static class ConntrackWatchApp
 {
     public const string Usage = """
         Usage: conntrackwatch [--Section:Key=value ...]          run the daemon
-               conntrackwatch status [--json] [--trend] [--Section:Key=value ...]
+               conntrackwatch status [--json] [--trend] [--top [--namespace NAME]] [--Section:Key=value ...]
                                                               read once; exit 0 ok, 1 warning, 2 critical, 3 unknown;
-                                                              --trend reads three times, a second apart
+                                                              --trend reads three times, a second apart;
+                                                              --top: who fills each table (top sources, destinations,
+                                                              protocols, TCP states) and advice; --namespace NAME:
+                                                              only that namespace
                conntrackwatch --version | --help
         Configuration: appsettings.json next to the binary, /etc/conntrackwatch/appsettings.json,
         CONNTRACKWATCH_Section__Key environment variables, then the command line (later wins).
@@ -44,8 +47,11 @@ internal static class ConntrackWatchApp
 
         // Only --Section:Key=value overrides and the verb's own flags: the configuration provider would take an
         // unknown "--flag" as a key and swallow the next argument as its value, silently.
-        string[] accepted = status ? StatusFlags : [];
-        if ((status || version ? args[1..] : args).FirstOrDefault(arg => !accepted.Contains(arg) && !IsOverride(arg)) is { } unknown)
+        StatusArguments? statusArguments = null;
+        string? unknown = status
+            ? (statusArguments = StatusArguments.Parse(args.AsSpan(1), IsOverride, out string? unknownStatus)) is null ? unknownStatus : null
+            : (version ? args[1..] : args).FirstOrDefault(arg => !IsOverride(arg));
+        if (unknown is not null)
         {
             await stderr.WriteLineAsync(
                 $"conntrackwatch: unknown argument '{unknown}'; settings are given as --Section:Key=value, e.g. --Conntrack:DryRun=true.\n{Usage}").ConfigureAwait(false);
@@ -61,7 +67,7 @@ internal static class ConntrackWatchApp
         try
         {
             return status
-                ? await RunStatusAsync(args[1..], settings, stdout, stderr).ConfigureAwait(false)
+                ? await RunStatusAsync(statusArguments!, settings, stdout, stderr).ConfigureAwait(false)
                 : await RunDaemonAsync(args, settings, stderr, cancellationToken).ConfigureAwait(false);
         }
         catch (OptionsValidationException e)
@@ -76,8 +82,6 @@ internal static class ConntrackWatchApp
             return ExitCodes.InvalidConfiguration;
         }
     }
-
-    private static readonly string[] StatusFlags = ["--json", "--trend"];
 
     /// <summary>--Section:Key=value, with a section, a key and an equals sign.</summary>
     private static bool IsOverride(string arg)
@@ -109,11 +113,10 @@ internal static class ConntrackWatchApp
         return ExitCodes.Success;
     }
 
-    private static async Task<int> RunStatusAsync(string[] args, HostSettings settings, TextWriter stdout, TextWriter stderr)
+    private static async Task<int> RunStatusAsync(StatusArguments args, HostSettings settings, TextWriter stdout, TextWriter stderr)
     {
-        bool json = args.Contains("--json");
-        bool trend = args.Contains("--trend");
-        string[] overrides = args.Where(arg => arg is not "--json" and not "--trend").ToArray();
+        bool json = args.Json;
+        string[] overrides = args.Overrides;
         // The same layers, options registration and validation as the daemon, without a host: a one-shot reading
         // starts fast.
         var configuration = new ConfigurationManager();
@@ -127,7 +130,7 @@ internal static class ConntrackWatchApp
         ConntrackOptions options = OptionsRegistration.ValidateAll(services);
 
         using var probe = new StatusProbe(options, settings.Time ?? TimeProvider.System);
-        StatusReport report = await probe.ProbeAsync(trend, CancellationToken.None).ConfigureAwait(false);
+        StatusReport report = await probe.ProbeAsync(args.Trend, CancellationToken.None, args.Top, args.Namespace).ConfigureAwait(false);
         try
         {
             await stdout.WriteAsync(json ? StatusFormatter.Json(report) + "\n" : StatusFormatter.Text(report)).ConfigureAwait(false);

@@ -87,6 +87,8 @@ internal static class ConntrackWatchHost
         services.AddSingleton<IPollPublisher>(services => services.GetRequiredService<MetricsPublisher>());
         services.AddSingleton<IPollPublisher>(services => services.GetRequiredService<ConntrackMeter>());
         services.AddSingleton<IPollPublisher>(services => services.GetRequiredService<ServiceNotifications>());
+        services.AddSingleton<BreakdownCapture>();
+        services.AddSingleton<IPollPublisher>(services => services.GetRequiredService<BreakdownCapture>());
         return services;
     }
 

@@ -46,4 +46,6 @@ internal static class LogEvents
 
     public const int NamespacesNotVisible = 50;
     public const int NamespacesNearCeiling = 51;
+    public const int BreakdownCaptured = 52;
+    public const int BreakdownFailed = 53;
 }

@@ -43,5 +43,7 @@ internal static class MessageIds
         [LogEvents.MetricsWriteFailed] = "ae2708659bb14f2da2447ea3c3a1cd3c",
         [LogEvents.NamespacesNotVisible] = "b11d21d946dc4c26b51e0d0ce9864111",
         [LogEvents.NamespacesNearCeiling] = "83a7e278f01f4ec88e9e498ef46696d5",
+        [LogEvents.BreakdownCaptured] = "b874b99ec5564a9599781b4c20e28e29",
+        [LogEvents.BreakdownFailed] = "0b50c2d9e1fb4f2ba6842ba44a880ca7",
     };
 }

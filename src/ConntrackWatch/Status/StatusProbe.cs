@@ -1,6 +1,8 @@
 using ConntrackWatch.Configuration;
 using ConntrackWatch.Decisions;
 using ConntrackWatch.Kernel;
+using ConntrackWatch.Kernel.Breakdown;
+using ConntrackWatch.Kernel.Namespaces;
 
 namespace ConntrackWatch.Status;
 
@@ -21,7 +23,9 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
     private readonly KernelReader _reader = new(time);
 
     /// <summary>One reading; with <paramref name="trend"/>, several, so that growth and drops between them count.</summary>
-    public async Task<StatusReport> ProbeAsync(bool trend, CancellationToken cancellationToken)
+    /// <param name="top">Also break each namespace's table down by who fills it.</param>
+    /// <param name="only">With <paramref name="top"/>: only the namespace of this name (or inode).</param>
+    public async Task<StatusReport> ProbeAsync(bool trend, CancellationToken cancellationToken, bool top = false, string? only = null)
     {
         int readings = trend ? TrendSamples : 1;
         var windows = new NamespaceWindows(Math.Max(2, readings));
@@ -36,7 +40,8 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
             Verdict verdict = windows.AddAndDecide(reading, Sample.Now(time), options.Policy);
             if (i == readings)
             {
-                return Report(reading, verdict, trend);
+                StatusReport report = Report(reading, verdict, trend);
+                return top ? report with { Breakdowns = Breakdowns(reading, only) } : report;
             }
 
             await Task.Delay(TrendSpacing, time, cancellationToken).ConfigureAwait(false);
@@ -45,6 +50,36 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
     }
 
     public void Dispose() => _reader.Dispose();
+
+    // The host's table and each other namespace's, read now (the namespace list is this reading's).
+    private List<StatusBreakdown> Breakdowns(in KernelReading reading, string? only)
+    {
+        var breakdowns = new List<StatusBreakdown>();
+        long? hostInode = reading.Namespaces?.HostInode;
+        if (Wanted(NamespaceNames.Host, hostInode))
+        {
+            breakdowns.Add(StatusBreakdown.From(NamespaceNames.Host, hostInode, TableBreakdownReader.Read(null, options.ProcRoot)));
+        }
+
+        foreach (NamespaceReading other in reading.Namespaces?.Others ?? [])
+        {
+            if (other.Place is { } place && Wanted(other.Name, other.Inode))
+            {
+                breakdowns.Add(StatusBreakdown.From(other.Name, other.Inode, TableBreakdownReader.Read(place, options.ProcRoot)));
+            }
+        }
+
+        if (breakdowns.Count == 0 && only is not null)
+        {
+            string known = string.Join(", ", (reading.Namespaces?.Others ?? []).Select(n => n.Name).Prepend(NamespaceNames.Host));
+            breakdowns.Add(new StatusBreakdown(only, null, null, [], $"no namespace is named {only}; status lists: {known}"));
+        }
+
+        return breakdowns;
+
+        bool Wanted(string name, long? inode) =>
+            only is null || only == name || (inode is { } number && only == number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     /// <summary>
     /// The state follows the decision: a raise due is a warning; a raise due but refused, or a table at least 90%

@@ -69,6 +69,9 @@ internal sealed record StatusReport
     /// <summary>What keeps the namespace list from being complete; null when nothing does.</summary>
     public string? NamespacesProblem { get; init; }
 
+    /// <summary>Only with --top: each namespace's table broken down by who fills it.</summary>
+    public IReadOnlyList<StatusBreakdown>? Breakdowns { get; init; }
+
     /// <summary>Only with --trend: entries per second over a few seconds of sampling.</summary>
     public double? GrowthPerSecond { get; init; }
 

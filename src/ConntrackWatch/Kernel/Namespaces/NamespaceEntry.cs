@@ -4,10 +4,10 @@ using Microsoft.Win32.SafeHandles;
 namespace ConntrackWatch.Kernel.Namespaces;
 
 /// <summary>
-/// Opens the conntrack stat file of a network namespace that no process is in (an <c>ip netns</c> bind mount), by
-/// entering it on a dedicated thread: setns(2), open /proc/thread-self/net/stat/nf_conntrack, which stays bound to
-/// that namespace, then the thread ends. No other thread ever leaves the daemon's namespace. Entering needs
-/// CAP_SYS_ADMIN; without it the namespace is reported as not visible, never guessed.
+/// Opens what must be opened from inside another network namespace, by entering it on a dedicated thread: setns(2),
+/// open, then the thread ends. What was opened stays bound to that namespace: the conntrack stat file of a namespace
+/// no process is in (an <c>ip netns</c> bind mount), or a ctnetlink socket for its table. No other thread ever
+/// leaves the daemon's namespace. Entering needs CAP_SYS_ADMIN; without it the caller says what cannot be seen.
 /// </summary>
 internal static partial class NamespaceEntry
 {
@@ -18,11 +18,19 @@ internal static partial class NamespaceEntry
     private const string ThreadStatFile = "/proc/thread-self/net/stat/nf_conntrack";
 
     /// <summary>The stat file's handle inside the namespace <paramref name="namespacePath"/>, or why it cannot be had.</summary>
-    public static SafeFileHandle? OpenStatFile(string namespacePath, out string? problem)
+    public static SafeFileHandle? OpenStatFile(string namespacePath, out string? problem) =>
+        OpenInside(namespacePath, OpenThreadStatFile, out problem);
+
+    /// <summary>
+    /// Runs <paramref name="open"/> inside the namespace <paramref name="namespacePath"/> (a bind mount, or
+    /// /proc/PID/ns/net) and returns what it opened, or why it could not.
+    /// </summary>
+    public static T? OpenInside<T>(string namespacePath, OpenFunc<T> open, out string? problem)
+        where T : class
     {
-        SafeFileHandle? handle = null;
+        T? opened = null;
         string? failure = null;
-        var thread = new Thread(() => handle = OpenOnThisThread(namespacePath, out failure), maxStackSize: 256 * 1024)
+        var thread = new Thread(() => opened = OpenOnThisThread(namespacePath, open, out failure), maxStackSize: 256 * 1024)
         {
             IsBackground = true,
             Name = "netns entry",
@@ -30,10 +38,29 @@ internal static partial class NamespaceEntry
         thread.Start();
         thread.Join();
         problem = failure;
-        return handle;
+        return opened;
     }
 
-    private static SafeFileHandle? OpenOnThisThread(string namespacePath, out string? problem)
+    public delegate T? OpenFunc<T>(out string? problem);
+
+    private static SafeFileHandle? OpenThreadStatFile(out string? problem)
+    {
+        try
+        {
+            problem = null;
+            return KernelFile.OpenRead(ThreadStatFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problem = e is FileNotFoundException
+                ? "it has no conntrack stat file (the kernel lacks CONFIG_NF_CONNTRACK_PROCFS)"
+                : e.Message;
+            return null;
+        }
+    }
+
+    private static T? OpenOnThisThread<T>(string namespacePath, OpenFunc<T> open, out string? problem)
+        where T : class
     {
         int home = Posix.Open("/proc/thread-self/ns/net", ReadOnlyNonBlocking, 0);
         if (home < 0)
@@ -63,15 +90,7 @@ internal static partial class NamespaceEntry
 
             try
             {
-                problem = null;
-                return KernelFile.OpenRead(ThreadStatFile);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                problem = e is FileNotFoundException
-                    ? "it has no conntrack stat file (the kernel lacks CONFIG_NF_CONNTRACK_PROCFS)"
-                    : e.Message;
-                return null;
+                return open(out problem);
             }
             finally
             {

@@ -7,7 +7,9 @@ namespace ConntrackWatch.Kernel.Namespaces;
 /// <param name="Count">Its entries (the stat file's <c>entries</c> column).</param>
 /// <param name="Counters">Its drop counters, summed over the CPUs.</param>
 /// <param name="Fault">Why its stat file could not be read at this poll; Count and Counters are then 0.</param>
-internal readonly record struct NamespaceReading(FileIdentity Key, string Name, long? Inode, long Count, ConntrackCounters Counters, string? Fault = null)
+/// <param name="Place">Where its table is reached from: the path to enter it by, and its table file.</param>
+internal readonly record struct NamespaceReading(
+    FileIdentity Key, string Name, long? Inode, long Count, ConntrackCounters Counters, string? Fault = null, NamespacePlace? Place = null)
 {
     public bool IsOk => Fault is null;
 

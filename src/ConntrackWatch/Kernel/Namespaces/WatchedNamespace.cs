@@ -9,6 +9,12 @@ namespace ConntrackWatch.Kernel.Namespaces;
 internal sealed class WatchedNamespace(
     FileIdentity key, string name, NameRank rank, long? inode, SafeFileHandle handle, string livenessPath, FileIdentity? bound = null)
 {
+    private readonly NamespacePlace _place = bound is null
+        ? new NamespacePlace(
+            Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(livenessPath)))!, "ns/net"),
+            Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(livenessPath))!, "nf_conntrack"))
+        : new NamespacePlace(livenessPath, null);
+
     public FileIdentity Key { get; } = key;
 
     public string Name { get; private set; } = name;
@@ -89,11 +95,11 @@ internal sealed class WatchedNamespace(
             return false;
         }
 
-        reading = new NamespaceReading(Key, Name, Inode, count, counters);
+        reading = new NamespaceReading(Key, Name, Inode, count, counters, Place: _place);
         return true;
     }
 
-    private NamespaceReading Faulted(string fault) => new(Key, Name, Inode, 0, default, fault);
+    private NamespaceReading Faulted(string fault) => new(Key, Name, Inode, 0, default, fault, _place);
 
     private static string? ReadText(string path)
     {

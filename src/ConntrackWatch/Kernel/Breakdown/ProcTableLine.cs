@@ -1,0 +1,109 @@
+using System.Buffers.Text;
+using System.Net;
+
+namespace ConntrackWatch.Kernel.Breakdown;
+
+/// <summary>
+/// Parses one line of /proc/net/nf_conntrack, the table file the breakdown falls back to where ctnetlink is refused.
+/// Real lines read
+/// "ipv4     2 udp      17 29 src=127.0.0.1 dst=127.0.0.1 sport=40000 dport=9 [UNREPLIED] src=127.0.0.1 dst=127.0.0.1 sport=9 dport=40000 mark=0 zone=0 use=2"
+/// "ipv4     2 tcp      6 431999 ESTABLISHED src=10.0.0.1 dst=10.0.0.2 sport=40022 dport=22 src=10.0.0.2 dst=10.0.0.1 sport=22 dport=40022 [ASSURED] mark=0 zone=0 use=2":
+/// the family, the protocol's name and number, the seconds left, the TCP state, then the original direction's
+/// tuple before the reply's. Pure.
+/// </summary>
+internal static class ProcTableLine
+{
+    public static bool TryParse(ReadOnlySpan<byte> line, out ConntrackEntry entry)
+    {
+        entry = default;
+        ConntrackAddress source = default, destination = default;
+        bool haveSource = false, haveDestination = false, assured = false;
+        ushort port = 0;
+        byte protocol = 0;
+        byte? tcpState = null;
+        uint timeout = 0;
+        int field = 0;
+        foreach (Range range in line.Split((byte)' '))
+        {
+            ReadOnlySpan<byte> word = line[range];
+            if (word.IsEmpty)
+            {
+                continue;
+            }
+
+            switch (field++)
+            {
+                case 3 when !Utf8Parser.TryParse(word, out protocol, out int used) || used != word.Length:
+                    return false;
+                case 4 when !Utf8Parser.TryParse(word, out timeout, out int used) || used != word.Length:
+                    return false;
+                case 5 when protocol == Protocols.Tcp && word[0] != (byte)'s':
+                    tcpState = TcpState(word);
+                    continue;
+            }
+
+            if (field <= 5)
+            {
+                continue;
+            }
+
+            // The first src=, dst= and dport= are the original direction's; the reply's follow.
+            if (!haveSource && word.StartsWith("src="u8))
+            {
+                haveSource = TryAddress(word[4..], out source);
+            }
+            else if (!haveDestination && word.StartsWith("dst="u8))
+            {
+                haveDestination = TryAddress(word[4..], out destination);
+            }
+            else if (port == 0 && haveDestination && word.StartsWith("dport="u8))
+            {
+                _ = Utf8Parser.TryParse(word[6..], out port, out _);
+            }
+            else if (word.SequenceEqual("[ASSURED]"u8))
+            {
+                assured = true;
+            }
+        }
+
+        if (!haveSource || !haveDestination)
+        {
+            return false;
+        }
+
+        entry = new ConntrackEntry(source, new ConntrackEndpoint(destination, protocol, port), protocol, assured, tcpState, timeout);
+        return true;
+    }
+
+    private static bool TryAddress(ReadOnlySpan<byte> text, out ConntrackAddress address)
+    {
+        Span<char> chars = stackalloc char[Math.Min(text.Length, 64)];
+        int length = System.Text.Encoding.ASCII.GetChars(text[..chars.Length], chars);
+        if (!IPAddress.TryParse(chars[..length], out IPAddress? parsed))
+        {
+            address = default;
+            return false;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        parsed.TryWriteBytes(bytes, out int written);
+        address = written == 4 ? ConntrackAddress.V4(bytes) : ConntrackAddress.V6(bytes);
+        return true;
+    }
+
+    private static readonly byte[][] TcpStateNames =
+        [.. Enumerable.Range(0, 10).Select(state => System.Text.Encoding.ASCII.GetBytes(Protocols.TcpStateName((byte)state)))];
+
+    private static byte? TcpState(ReadOnlySpan<byte> name)
+    {
+        for (int state = 0; state < TcpStateNames.Length; state++)
+        {
+            if (name.SequenceEqual(TcpStateNames[state]))
+            {
+                return (byte)state;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,85 @@
+using System.Globalization;
+
+namespace ConntrackWatch.Kernel.Breakdown;
+
+/// <summary>
+/// Aggregates entries as they stream in and never keeps one: exact counts by protocol, TCP state, assured or not and
+/// unreplied UDP port (small fixed arrays), and bounded top-k counts by source and by destination (space-saving,
+/// <see cref="KeyCapacity"/> keys each: exact while the distinct keys fit, bounded memory whatever their number).
+/// </summary>
+internal sealed class TableBreakdownBuilder(long? establishedTimeoutSeconds)
+{
+    /// <summary>Distinct sources (and destinations) counted exactly; beyond, the least counted give way.</summary>
+    public const int KeyCapacity = 32_768;
+
+    private readonly long[] _protocols = new long[256];
+    private readonly long[] _tcpStates = new long[256];
+    private readonly long[] _unrepliedUdpPorts = new long[65_536];
+    private readonly SpaceSaving<ConntrackAddress> _sources = new(KeyCapacity);
+    private readonly SpaceSaving<ConntrackEndpoint> _destinations = new(KeyCapacity);
+    private long _entries;
+    private long _assured;
+    private long _idleEstablished;
+
+    public long Entries => _entries;
+
+    public void Add(in ConntrackEntry entry)
+    {
+        _entries++;
+        _protocols[entry.Protocol]++;
+        _sources.Add(entry.Source);
+        _destinations.Add(entry.Destination);
+        if (entry.Assured)
+        {
+            _assured++;
+        }
+        else if (entry.Protocol == Protocols.Udp)
+        {
+            _unrepliedUdpPorts[entry.Destination.Port]++;
+        }
+
+        if (entry.TcpState is { } state)
+        {
+            _tcpStates[state]++;
+            // The timer restarts at every packet: an entry this far below the full timeout has been idle that long.
+            if (state == Protocols.TcpEstablished && establishedTimeoutSeconds is { } full
+                && full - entry.TimeoutSeconds > TableBreakdown.IdleThresholdSeconds)
+            {
+                _idleEstablished++;
+            }
+        }
+    }
+
+    public TableBreakdown Build(int top, string source, double seconds) => new(
+        _entries,
+        _assured,
+        _entries - _assured,
+        Exact(_protocols, top, p => Protocols.Name((byte)p)),
+        Exact(_tcpStates, top, s => Protocols.TcpStateName((byte)s)),
+        Lines(_sources, top),
+        Lines(_destinations, top),
+        Exact(_unrepliedUdpPorts, top, p => p.ToString(CultureInfo.InvariantCulture)),
+        _idleEstablished,
+        establishedTimeoutSeconds,
+        source,
+        seconds);
+
+    private static List<BreakdownLine> Exact(long[] counts, int top, Func<int, string> name)
+    {
+        var lines = new List<BreakdownLine>();
+        for (int i = 0; i < counts.Length; i++)
+        {
+            if (counts[i] > 0)
+            {
+                lines.Add(new BreakdownLine(name(i), counts[i]));
+            }
+        }
+
+        lines.Sort(static (a, b) => b.Count.CompareTo(a.Count));
+        return lines.Count > top ? lines.GetRange(0, top) : lines;
+    }
+
+    private static List<BreakdownLine> Lines<TKey>(SpaceSaving<TKey> counts, int top)
+        where TKey : notnull, IEquatable<TKey> =>
+        [.. counts.Top(top).Select(c => new BreakdownLine(c.Key.ToString()!, c.Count, c.IsExact, c.Error))];
+}

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Globalization;
+using ConntrackWatch.Kernel.Namespaces;
+using ConntrackWatch.Kernel.Netlink;
+
+namespace ConntrackWatch.Kernel.Breakdown;
+
+/// <summary>
+/// Reads one network namespace's whole conntrack table over ctnetlink, as `conntrack -L` does (CAP_NET_ADMIN), and
+/// aggregates it as it streams: the table is never held, whatever its size. Another namespace's table is read
+/// through a socket opened inside it (CAP_SYS_ADMIN). Where netlink is refused, the table file is read instead;
+/// a proc root other than /proc (a test tree) is read from its files only. A reading that takes longer than its
+/// limit is given up.
+/// </summary>
+internal static class TableBreakdownReader
+{
+    public const string SourceName = "ctnetlink";
+
+    /// <summary>Entries per line list: the top this many.</summary>
+    public const int DefaultTop = 10;
+
+    /// <summary>Reading 1,000,000 entries takes about a second; a dump this long is not a table to wait on.</summary>
+    public static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(60);
+
+    private const int Eperm = 1;
+    private const int Eacces = 13;
+    private static readonly TimeSpan ReceiveTimeout = TimeSpan.FromSeconds(5);
+
+    /// <param name="place">The namespace to read: null for the host's (the caller's own).</param>
+    public static KernelResult<TableBreakdown> Read(NamespacePlace? place, string procRoot, int top = DefaultTop)
+    {
+        string? tableFile = place is null ? Path.Combine(procRoot, "net/nf_conntrack") : place.TableFile;
+        if (procRoot != "/proc")
+        {
+            return tableFile is null
+                ? KernelResult.Fault(ReadStatus.Missing, place!.EntryPath, "a namespace without a process has no table file to read")
+                : TableFileReader.Read(tableFile, new TableBreakdownBuilder(EstablishedTimeout(place?.EntryPath, procRoot)), top);
+        }
+
+        KernelResult<TableBreakdown> netlink = ReadNetlink(place?.EntryPath, procRoot, top);
+        if (netlink.IsOk || netlink.Status != ReadStatus.Denied || tableFile is null)
+        {
+            return netlink;
+        }
+
+        KernelResult<TableBreakdown> file = TableFileReader.Read(tableFile, new TableBreakdownBuilder(EstablishedTimeout(place?.EntryPath, procRoot)), top);
+        return file.IsOk ? file : KernelResult.Fault(netlink.Status, $"{SourceName}, then {tableFile}", $"{netlink.Detail}; {file.Detail}");
+    }
+
+    private static KernelResult<TableBreakdown> ReadNetlink(string? namespacePath, string procRoot, int top)
+    {
+        long start = Stopwatch.GetTimestamp();
+        NetlinkSocket? socket;
+        int errno = 0;
+        string? problem = null;
+        if (namespacePath is null)
+        {
+            socket = NetlinkSocket.Open(CtnetlinkStatsMessage.NetlinkNetfilter, ReceiveTimeout, out errno);
+        }
+        else
+        {
+            socket = NamespaceEntry.OpenInside(namespacePath, OpenSocket, out problem);
+        }
+
+        if (socket is null)
+        {
+            return problem is not null
+                ? KernelResult.Fault(ReadStatus.Denied, namespacePath!, problem)
+                : Fault(errno, "cannot open a NETLINK_NETFILTER socket");
+        }
+
+        using (socket)
+        {
+            var builder = new TableBreakdownBuilder(EstablishedTimeout(namespacePath, procRoot));
+            byte[] request = new byte[CtnetlinkDumpMessage.RequestLength];
+            CtnetlinkDumpMessage.WriteRequest(request, 1);
+            if (!socket.Send(request, out errno))
+            {
+                return Fault(errno, "cannot send the dump request");
+            }
+
+            byte[] buffer = new byte[256 * 1024];
+            long deadline = start + (long)(TimeLimit.TotalSeconds * Stopwatch.Frequency);
+            while (true)
+            {
+                int received = socket.Receive(buffer, out errno);
+                if (received < 0)
+                {
+                    return Fault(errno, $"the dump stopped after {builder.Entries} entries");
+                }
+
+                switch (CtnetlinkDumpMessage.Parse(buffer.AsSpan(0, received), builder, out errno))
+                {
+                    case CtnetlinkStatsMessage.ParseOutcome.Done:
+                        return KernelResult.Ok(SourceName, builder.Build(top, SourceName, Stopwatch.GetElapsedTime(start).TotalSeconds));
+                    case CtnetlinkStatsMessage.ParseOutcome.Error:
+                        return Fault(errno, "the kernel refused IPCTNL_MSG_CT_GET");
+                    case CtnetlinkStatsMessage.ParseOutcome.Malformed:
+                        return KernelResult.Fault(ReadStatus.Malformed, SourceName, "the kernel's answer did not parse as netlink messages");
+                }
+
+                if (Stopwatch.GetTimestamp() > deadline)
+                {
+                    return KernelResult.Fault(ReadStatus.Failed, SourceName, string.Create(CultureInfo.InvariantCulture,
+                        $"the dump took longer than {TimeLimit.TotalSeconds:0} s ({builder.Entries} entries so far), so it was given up"));
+                }
+            }
+        }
+    }
+
+    private static NetlinkSocket? OpenSocket(out string? problem)
+    {
+        NetlinkSocket? socket = NetlinkSocket.Open(CtnetlinkStatsMessage.NetlinkNetfilter, ReceiveTimeout, out int errno);
+        problem = socket is null ? $"cannot open a NETLINK_NETFILTER socket inside it: {NetlinkSocket.Describe(errno)}" : null;
+        return socket;
+    }
+
+    // nf_conntrack_tcp_timeout_established is per namespace; another namespace's is not reachable from here, and the
+    // host's default (5 days) is what nearly every namespace keeps.
+    private static long? EstablishedTimeout(string? namespacePath, string procRoot)
+    {
+        if (namespacePath is not null)
+        {
+            return null;
+        }
+
+        try
+        {
+            string text = System.Text.Encoding.ASCII.GetString(KernelFile.ReadSmall(Path.Combine(procRoot, "sys/net/netfilter/nf_conntrack_tcp_timeout_established")));
+            return long.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) ? seconds : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static KernelFault Fault(int errno, string what) => KernelResult.Fault(
+        errno is Eperm or Eacces ? ReadStatus.Denied : ReadStatus.Failed,
+        SourceName,
+        $"{what}: {NetlinkSocket.Describe(errno)}{(errno is Eperm or Eacces ? "; dumping the conntrack table needs CAP_NET_ADMIN" : string.Empty)}");
+}

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Win32.SafeHandles;
+
+namespace ConntrackWatch.Kernel.Breakdown;
+
+/// <summary>
+/// Streams /proc/net/nf_conntrack (or a namespace's /proc/PID/net/nf_conntrack) through one buffer, line by line,
+/// into the breakdown: the fallback where ctnetlink is refused, and what a test tree is read with. A line longer
+/// than any real one is skipped; a reading that takes longer than its limit is given up.
+/// </summary>
+internal static class TableFileReader
+{
+    private const int MaxLine = 1024;
+
+    public static KernelResult<TableBreakdown> Read(string path, TableBreakdownBuilder builder, int top)
+    {
+        long start = Stopwatch.GetTimestamp();
+        long deadline = start + (long)(TableBreakdownReader.TimeLimit.TotalSeconds * Stopwatch.Frequency);
+        try
+        {
+            using SafeFileHandle handle = KernelFile.OpenRead(path);
+            byte[] buffer = new byte[256 * 1024];
+            int carried = 0;
+            long offset = 0;
+            int read;
+            while ((read = RandomAccess.Read(handle, buffer.AsSpan(carried), offset)) > 0)
+            {
+                offset += read;
+                ReadOnlySpan<byte> chunk = buffer.AsSpan(0, carried + read);
+                int end;
+                while ((end = chunk.IndexOf((byte)'\n')) >= 0)
+                {
+                    Add(chunk[..end], builder);
+                    chunk = chunk[(end + 1)..];
+                }
+
+                // The start of a line the next read completes; a "line" this long is no entry.
+                carried = chunk.Length <= MaxLine ? chunk.Length : 0;
+                chunk[..carried].CopyTo(buffer);
+                if (Stopwatch.GetTimestamp() > deadline)
+                {
+                    return KernelResult.Fault(ReadStatus.Failed, path, string.Create(CultureInfo.InvariantCulture,
+                        $"reading it took longer than {TableBreakdownReader.TimeLimit.TotalSeconds:0} s ({builder.Entries} entries so far), so it was given up"));
+                }
+            }
+
+            Add(buffer.AsSpan(0, carried), builder);
+            return KernelResult.Ok(path, builder.Build(top, path, Stopwatch.GetElapsedTime(start).TotalSeconds));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return KernelResult.FromException(e, path);
+        }
+    }
+
+    private static void Add(ReadOnlySpan<byte> line, TableBreakdownBuilder builder)
+    {
+        if (!line.IsEmpty && ProcTableLine.TryParse(line, out ConntrackEntry entry))
+        {
+            builder.Add(entry);
+        }
+    }
+}

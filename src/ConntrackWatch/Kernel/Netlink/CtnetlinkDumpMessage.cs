@@ -1,0 +1,219 @@
+using System.Buffers.Binary;
+using ConntrackWatch.Kernel.Breakdown;
+
+namespace ConntrackWatch.Kernel.Netlink;
+
+/// <summary>
+/// The ctnetlink table dump `conntrack -L` makes, IPCTNL_MSG_CT_GET with NLM_F_DUMP, and the parsing of its answer:
+/// one IPCTNL_MSG_CT_NEW message per entry, an nfgenmsg then nested attributes (include/uapi/linux/netfilter/
+/// nfnetlink_conntrack.h), numbers in network byte order. Family AF_UNSPEC asks for IPv4 and IPv6 alike. Each entry
+/// goes to the builder as it is parsed; nothing is kept. Pure functions over spans.
+/// </summary>
+internal static class CtnetlinkDumpMessage
+{
+    private const ushort SubsystemCtnetlink = 1;    // NFNL_SUBSYS_CTNETLINK
+    private const ushort Get = 1;                   // IPCTNL_MSG_CT_GET
+    private const ushort New = 0;                   // IPCTNL_MSG_CT_NEW: each entry of the dump
+    private const ushort RequestDump = 0x1 | 0x300; // NLM_F_REQUEST | NLM_F_DUMP
+    private const ushort MessageError = 2;          // NLMSG_ERROR
+    private const ushort MessageDone = 3;           // NLMSG_DONE
+    private const int HeaderLength = 16;            // struct nlmsghdr
+    private const int NfgenLength = 4;              // struct nfgenmsg
+    private const ushort TypeMask = 0x3fff;         // without NLA_F_NESTED and NLA_F_NET_BYTEORDER
+
+    // enum ctattr_type, ctattr_tuple, ctattr_ip, ctattr_l4proto, ctattr_protoinfo, ctattr_protoinfo_tcp
+    private const ushort TupleOrig = 1, Status = 3, ProtoInfo = 4, Timeout = 7;
+    private const ushort TupleIp = 1, TupleProto = 2;
+    private const ushort IpV4Src = 1, IpV4Dst = 2, IpV6Src = 3, IpV6Dst = 4;
+    private const ushort ProtoNum = 1, ProtoDstPort = 3;
+    private const ushort ProtoInfoTcp = 1, ProtoInfoTcpState = 1;
+    private const uint StatusAssured = 1 << 2;      // IPS_ASSURED
+
+    public const int RequestLength = HeaderLength + NfgenLength;
+
+    public static ushort EntryMessageType => (SubsystemCtnetlink << 8) | New;
+
+    public static void WriteRequest(Span<byte> buffer, uint sequence)
+    {
+        buffer = buffer[..RequestLength];
+        buffer.Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer, RequestLength);
+        BinaryPrimitives.WriteUInt16LittleEndian(buffer[4..], (SubsystemCtnetlink << 8) | Get);
+        BinaryPrimitives.WriteUInt16LittleEndian(buffer[6..], RequestDump);
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer[8..], sequence);
+        // nfgenmsg: family AF_UNSPEC (every family), version NFNETLINK_V0, res_id 0.
+    }
+
+    /// <summary>Adds every entry of one datagram to <paramref name="builder"/>.</summary>
+    public static CtnetlinkStatsMessage.ParseOutcome Parse(ReadOnlySpan<byte> datagram, TableBreakdownBuilder builder, out int errno)
+    {
+        errno = 0;
+        while (datagram.Length >= HeaderLength)
+        {
+            int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(datagram);
+            ushort type = BinaryPrimitives.ReadUInt16LittleEndian(datagram[4..]);
+            if (length < HeaderLength || length > datagram.Length)
+            {
+                return CtnetlinkStatsMessage.ParseOutcome.Malformed;
+            }
+
+            ReadOnlySpan<byte> payload = datagram[HeaderLength..length];
+            switch (type)
+            {
+                case MessageDone:
+                    return CtnetlinkStatsMessage.ParseOutcome.Done;
+                case MessageError:
+                    errno = payload.Length >= 4 ? -BinaryPrimitives.ReadInt32LittleEndian(payload) : -1;
+                    return errno == 0 ? CtnetlinkStatsMessage.ParseOutcome.Done : CtnetlinkStatsMessage.ParseOutcome.Error;
+                default:
+                    if (type == EntryMessageType && payload.Length >= NfgenLength && TryEntry(payload[NfgenLength..], out ConntrackEntry entry))
+                    {
+                        builder.Add(entry);
+                    }
+
+                    break;
+            }
+
+            datagram = datagram[Math.Min(Align(length), datagram.Length)..];
+        }
+
+        return CtnetlinkStatsMessage.ParseOutcome.More;
+    }
+
+    /// <summary>One entry's attributes; false when its original tuple is missing or cut short.</summary>
+    public static bool TryEntry(ReadOnlySpan<byte> attributes, out ConntrackEntry entry)
+    {
+        entry = default;
+        ConntrackAddress source = default, destination = default;
+        byte protocol = 0;
+        ushort port = 0;
+        bool haveTuple = false, assured = false;
+        byte? tcpState = null;
+        uint timeout = 0;
+        foreach ((ushort type, ReadOnlySpan<byte> value) in new Attributes(attributes))
+        {
+            switch (type)
+            {
+                case TupleOrig:
+                    haveTuple = TryTuple(value, out source, out destination, out protocol, out port);
+                    break;
+                case Status when value.Length >= 4:
+                    assured = (BinaryPrimitives.ReadUInt32BigEndian(value) & StatusAssured) != 0;
+                    break;
+                case Timeout when value.Length >= 4:
+                    timeout = BinaryPrimitives.ReadUInt32BigEndian(value);
+                    break;
+                case ProtoInfo:
+                    tcpState = TcpState(value);
+                    break;
+            }
+        }
+
+        if (!haveTuple)
+        {
+            return false;
+        }
+
+        entry = new ConntrackEntry(source, new ConntrackEndpoint(destination, protocol, port), protocol, assured,
+            protocol == Protocols.Tcp ? tcpState : null, timeout);
+        return true;
+    }
+
+    private static bool TryTuple(ReadOnlySpan<byte> tuple, out ConntrackAddress source, out ConntrackAddress destination, out byte protocol, out ushort port)
+    {
+        source = destination = default;
+        protocol = 0;
+        port = 0;
+        bool haveSource = false, haveDestination = false, haveProtocol = false;
+        foreach ((ushort type, ReadOnlySpan<byte> value) in new Attributes(tuple))
+        {
+            if (type == TupleIp)
+            {
+                foreach ((ushort ipType, ReadOnlySpan<byte> ip) in new Attributes(value))
+                {
+                    switch (ipType)
+                    {
+                        case IpV4Src when ip.Length >= 4: source = ConntrackAddress.V4(ip); haveSource = true; break;
+                        case IpV4Dst when ip.Length >= 4: destination = ConntrackAddress.V4(ip); haveDestination = true; break;
+                        case IpV6Src when ip.Length >= 16: source = ConntrackAddress.V6(ip); haveSource = true; break;
+                        case IpV6Dst when ip.Length >= 16: destination = ConntrackAddress.V6(ip); haveDestination = true; break;
+                    }
+                }
+            }
+            else if (type == TupleProto)
+            {
+                foreach ((ushort protoType, ReadOnlySpan<byte> proto) in new Attributes(value))
+                {
+                    switch (protoType)
+                    {
+                        case ProtoNum when proto.Length >= 1: protocol = proto[0]; haveProtocol = true; break;
+                        case ProtoDstPort when proto.Length >= 2: port = BinaryPrimitives.ReadUInt16BigEndian(proto); break;
+                    }
+                }
+            }
+        }
+
+        return haveSource && haveDestination && haveProtocol;
+    }
+
+    private static byte? TcpState(ReadOnlySpan<byte> protoInfo)
+    {
+        foreach ((ushort type, ReadOnlySpan<byte> value) in new Attributes(protoInfo))
+        {
+            if (type == ProtoInfoTcp)
+            {
+                foreach ((ushort tcpType, ReadOnlySpan<byte> tcp) in new Attributes(value))
+                {
+                    if (tcpType == ProtoInfoTcpState && tcp.Length >= 1)
+                    {
+                        return tcp[0];
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static int Align(int length) => (length + 3) & ~3;
+
+    /// <summary>The netlink attributes (struct nlattr) in a span; stops at the first one cut short.</summary>
+    private ref struct Attributes(ReadOnlySpan<byte> span)
+    {
+        private ReadOnlySpan<byte> _rest = span;
+
+        public NetlinkAttribute Current { get; private set; }
+
+        public readonly Attributes GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            if (_rest.Length < 4)
+            {
+                return false;
+            }
+
+            int length = BinaryPrimitives.ReadUInt16LittleEndian(_rest);
+            if (length < 4 || length > _rest.Length)
+            {
+                return false;
+            }
+
+            Current = new NetlinkAttribute((ushort)(BinaryPrimitives.ReadUInt16LittleEndian(_rest[2..]) & TypeMask), _rest[4..length]);
+            _rest = _rest[Math.Min(Align(length), _rest.Length)..];
+            return true;
+        }
+    }
+
+    /// <summary>One attribute: its type (flags masked off) and its value.</summary>
+    private readonly ref struct NetlinkAttribute(ushort type, ReadOnlySpan<byte> value)
+    {
+        private readonly ReadOnlySpan<byte> _value = value;
+
+        public void Deconstruct(out ushort attributeType, out ReadOnlySpan<byte> attributeValue)
+        {
+            attributeType = type;
+            attributeValue = _value;
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.Globalization;
+using ConntrackWatch.Configuration;
+using ConntrackWatch.Decisions;
+using ConntrackWatch.Kernel;
+using ConntrackWatch.Kernel.Breakdown;
+using ConntrackWatch.Kernel.Namespaces;
+using ConntrackWatch.Logging;
+using Microsoft.Extensions.Logging;
+
+namespace ConntrackWatch.Service;
+
+/// <summary>
+/// Captures who fills a table the moment pressure starts: when a namespace reaches the high-water mark, when its
+/// kernel drops packets, or when a raise is refused at the memory ceiling, its table is broken down and logged as
+/// one catalogued entry. At most once per AlarmRepeatInterval per namespace, off the poll's path (a thread of its
+/// own; the poll keeps its interval while a breakdown runs, and a second is not started while one runs), and not at
+/// all with Conntrack:Breakdown=false.
+/// </summary>
+internal sealed partial class BreakdownCapture(ConntrackSettings settings, TimeProvider time, ILogger<BreakdownCapture> logger)
+    : IPollPublisher, IDisposable
+{
+    private readonly Dictionary<string, long> _lastCapture = new(StringComparer.Ordinal);
+    private Task _running = Task.CompletedTask;
+
+    /// <summary>The capture in progress, or the last one: for tests, and to wait for at shutdown.</summary>
+    public Task Running => _running;
+
+    public void Publish(in PollReport report)
+    {
+        ConntrackOptions options = settings.Current;
+        if (!options.Breakdown || report.Outcome != PollOutcome.Completed || !_running.IsCompleted)
+        {
+            return;
+        }
+
+        Verdict verdict = report.Verdict;
+        if (IsPressure(verdict.Host))
+        {
+            Start(NamespaceNames.Host, report.Reading.Namespaces?.HostInode, null, verdict.Host, options);
+            return;
+        }
+
+        for (int i = 0; i < verdict.Others.Count; i++)
+        {
+            NamespaceDecision other = verdict.Others[i];
+            if (IsPressure(other.Decision) && other.Namespace.Place is { } place)
+            {
+                Start(other.Namespace.Name, other.Namespace.Inode, place, other.Decision, options);
+                return;
+            }
+        }
+    }
+
+    public void Dispose() => _running.Wait(TimeSpan.FromSeconds(5));
+
+    // The mark reached, drops, or a raise refused: the moments an admin asks "what is in it?".
+    private static bool IsPressure(in RaiseDecision decision) =>
+        decision.Trigger is RaiseTrigger.HighWaterMark or RaiseTrigger.KernelDrops
+        || decision.Kind is DecisionKind.RefusedAtCeiling or DecisionKind.RefusedNoCeiling;
+
+    private void Start(string name, long? inode, NamespacePlace? place, RaiseDecision decision, ConntrackOptions options)
+    {
+        string key = place?.EntryPath ?? NamespaceNames.Host;
+        long now = time.GetTimestamp();
+        if (_lastCapture.TryGetValue(key, out long last) && time.GetElapsedTime(last, now) < options.AlarmRepeatInterval)
+        {
+            return;
+        }
+
+        _lastCapture[key] = now;
+        string why = Why(decision);
+        string procRoot = options.ProcRoot;
+        _running = Task.Factory.StartNew(
+            () => Capture(name, inode, place, procRoot, why),
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+    }
+
+    private void Capture(string name, long? inode, NamespacePlace? place, string procRoot, string why)
+    {
+        KernelResult<TableBreakdown> read = TableBreakdownReader.Read(place, procRoot);
+        using IDisposable? scope = place is null
+            ? null
+            : logger.BeginScope(new KeyValuePair<string, object?>[] { new("NetnsName", name), new("NetnsInode", inode) });
+        if (read.Value is not { } table)
+        {
+            LogFailed(name, read.Path, read.Detail, why);
+            return;
+        }
+
+        double unreplied = table.Entries > 0 ? Math.Round(100.0 * table.Unreplied / table.Entries, 1) : 0;
+        IReadOnlyList<string> advice = BreakdownAdvice.For(table);
+        LogCaptured(name, why, table.Entries, unreplied, Join(table.Sources), Join(table.Destinations), Join(table.Protocols),
+            Join(table.TcpStates), Join(table.UnrepliedUdpPorts), advice.Count > 0 ? string.Join(" ", advice) : "none", table.Seconds);
+    }
+
+    private static string Why(in RaiseDecision decision) => decision.Trigger switch
+    {
+        RaiseTrigger.HighWaterMark => "reaching the high-water mark",
+        RaiseTrigger.KernelDrops => "the kernel dropping packets",
+        _ => "a raise refused at the memory ceiling",
+    };
+
+    private static string Join(IReadOnlyList<BreakdownLine> lines) => lines.Count == 0
+        ? "none"
+        : string.Join(", ", lines.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Key} {(l.Exact ? "" : "~")}{l.Count}")));
+
+    [LoggerMessage(EventId = LogEvents.BreakdownCaptured, Level = LogLevel.Warning,
+        Message = "Who fills the table of {NamespaceName}, on {Trigger}: {Entries} entries, {UnrepliedPercent}% unreplied. Top sources: {TopSources}. Top destinations: {TopDestinations}. Protocols: {Protocols}. TCP states: {TcpStates}. Unreplied UDP by port: {UnrepliedUdpPorts}. Advice: {Advice} (read in {Seconds:0.###} s)")]
+    private partial void LogCaptured(string namespaceName, string trigger, long entries, double unrepliedPercent, string topSources,
+        string topDestinations, string protocols, string tcpStates, string unrepliedUdpPorts, string advice, double seconds);
+
+    [LoggerMessage(EventId = LogEvents.BreakdownFailed, Level = LogLevel.Warning,
+        Message = "Cannot break down the table of {NamespaceName} on {Trigger}: {Path}: {Problem}. Run `conntrackwatch status --top` as root to see it")]
+    private partial void LogFailed(string namespaceName, string path, string? problem, string trigger);
+}
