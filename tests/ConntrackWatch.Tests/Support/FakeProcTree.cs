@@ -163,6 +163,26 @@ public sealed class FakeProcTree : IDisposable
         return Write(relative, table.ToString());
     }
 
+    /// <summary>
+    /// A table of <paramref name="entries"/> unreplied UDP entries from each source to the destination ports from
+    /// <paramref name="firstPort"/> on, as /proc/net/nf_conntrack shows them, at <paramref name="relative"/>.
+    /// </summary>
+    public FakeProcTree WithUdpTable(string relative, int firstPort, params (string Source, int Entries)[] sources)
+    {
+        var table = new StringBuilder();
+        foreach ((string source, int entries) in sources)
+        {
+            for (int i = 0; i < entries; i++)
+            {
+                int port = firstPort + i;
+                table.Append(CultureInfo.InvariantCulture,
+                    $"ipv4     2 udp      17 29 src={source} dst=127.0.0.1 sport=40000 dport={port} [UNREPLIED] src=127.0.0.1 dst={source} sport={port} dport=40000 mark=0 zone=0 use=2\n");
+            }
+        }
+
+        return Write(relative, table.ToString());
+    }
+
     /// <summary>The first lines of a real /proc/meminfo, with MemTotal not first so position is never trusted.</summary>
     public FakeProcTree WithMemInfo(long memTotalKib) => Write("meminfo",
         string.Create(CultureInfo.InvariantCulture,

@@ -1,0 +1,58 @@
+using System.Text;
+using ConntrackWatch.Kernel.Breakdown;
+
+namespace ConntrackWatch.Tests.Kernel.Breakdown;
+
+public sealed class ProcTableLineTests
+{
+    private static ConntrackEntry Parse(string line)
+    {
+        Assert.True(ProcTableLine.TryParse(Encoding.ASCII.GetBytes(line), out ConntrackEntry entry), line);
+        return entry;
+    }
+
+    [Fact]
+    public void ReadsAnUnrepliedUdpEntryFromItsOriginalDirection()
+    {
+        ConntrackEntry entry = Parse("ipv4     2 udp      17 29 src=127.0.0.2 dst=127.0.0.1 sport=40000 dport=9 [UNREPLIED] src=127.0.0.1 dst=127.0.0.2 sport=9 dport=40000 mark=0 zone=0 use=2");
+
+        Assert.Equal("127.0.0.2", entry.Source.ToString());
+        Assert.Equal("127.0.0.1:9/udp", entry.Destination.ToString());
+        Assert.Equal(17, entry.Protocol);
+        Assert.False(entry.Assured);
+        Assert.Null(entry.TcpState);
+        Assert.Equal(29u, entry.TimeoutSeconds);
+    }
+
+    [Fact]
+    public void ReadsAnAssuredEstablishedTcpEntry()
+    {
+        ConntrackEntry entry = Parse("ipv4     2 tcp      6 431999 ESTABLISHED src=10.0.0.1 dst=10.0.0.2 sport=40022 dport=22 src=10.0.0.2 dst=10.0.0.1 sport=22 dport=40022 [ASSURED] mark=0 zone=0 use=2");
+
+        Assert.True(entry.Assured);
+        Assert.Equal((byte)3, entry.TcpState);
+        Assert.Equal("10.0.0.2:22/tcp", entry.Destination.ToString());
+        Assert.Equal(431999u, entry.TimeoutSeconds);
+    }
+
+    [Fact]
+    public void ReadsIPv6AndProtocolsWithoutPorts()
+    {
+        ConntrackEntry v6 = Parse("ipv6     10 udp      17 20 src=fd00::1 dst=fd00::53 sport=5353 dport=53 [UNREPLIED] src=fd00::53 dst=fd00::1 sport=53 dport=5353 mark=0 zone=0 use=2");
+        ConntrackEntry icmp = Parse("ipv4     2 icmp     1 29 src=10.0.0.1 dst=10.0.0.9 type=8 code=0 id=7 [UNREPLIED] src=10.0.0.9 dst=10.0.0.1 type=0 code=0 id=7 mark=0 zone=0 use=2");
+
+        Assert.Equal("[fd00::53]:53/udp", v6.Destination.ToString());
+        Assert.Equal("fd00::1", v6.Source.ToString());
+        Assert.Equal("10.0.0.9/icmp", icmp.Destination.ToString());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("garbage")]
+    [InlineData("ipv4     2 udp      seventeen 29 src=1.2.3.4 dst=5.6.7.8")]
+    [InlineData("ipv4     2 udp      17 29 src=not-an-address dst=5.6.7.8 sport=1 dport=2")]
+    public void RefusesWhatIsNotAnEntry(string line)
+    {
+        Assert.False(ProcTableLine.TryParse(Encoding.ASCII.GetBytes(line), out _));
+    }
+}

@@ -1,0 +1,85 @@
+using ConntrackWatch.Logging;
+using ConntrackWatch.Service;
+using ConntrackWatch.Tests.Support;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace ConntrackWatch.Tests.Service;
+
+public sealed class BreakdownCaptureTests
+{
+    // 130 entries of a max of 200: past the mark at every poll (a dry run never raises it).
+    private static PollHarness AtTheMark(params (string, string)[] settings) => new(
+        FakeProcTree.Modern(count: 130, max: 200).WithUdpTable(FakeProcTree.ModernTable, 1000, ("198.51.100.7", 100), ("198.51.100.8", 30)),
+        [("Conntrack:DryRun", "true"), .. settings]);
+
+    private static async Task PollAsync(PollHarness harness, int polls)
+    {
+        for (int i = 0; i < polls; i++)
+        {
+            harness.PollAndPublish();
+            await harness.Get<BreakdownCapture>().Running; // the capture runs off the poll's thread
+            harness.Time.Advance(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    [Fact]
+    public async Task CapturesWhoFillsTheTableOncePerRepeatIntervalWhileTheMarkIsPassed()
+    {
+        using PollHarness harness = AtTheMark(("Conntrack:AlarmRepeatInterval", "00:01:00"));
+
+        await PollAsync(harness, 6); // 30 s of polls
+
+        FakeLogRecord captured = Assert.Single(harness.Logged(LogEvents.BreakdownCaptured));
+        Assert.Equal("host", captured.Property("NamespaceName"));
+        Assert.Equal("reaching the high-water mark", captured.Property("Trigger"));
+        Assert.Equal(130, captured.Number("Entries"));
+        Assert.Equal("198.51.100.7 100, 198.51.100.8 30", captured.Property("TopSources"));
+        Assert.Equal("udp 130", captured.Property("Protocols"));
+        Assert.Contains("198.51.100.7 is the source of 100 of 130", captured.Property("Advice"), StringComparison.Ordinal);
+
+        await PollAsync(harness, 7); // past the repeat interval: once more
+        Assert.Equal(2, harness.Logged(LogEvents.BreakdownCaptured).Count);
+    }
+
+    [Fact]
+    public async Task NothingIsCapturedBelowTheMarkOrWhenTurnedOff()
+    {
+        using PollHarness below = new(FakeProcTree.Modern(count: 10, max: 100).WithUdpTable(FakeProcTree.ModernTable, 1000, ("198.51.100.7", 10)));
+        using PollHarness off = AtTheMark(("Conntrack:Breakdown", "false"));
+
+        await PollAsync(below, 3);
+        await PollAsync(off, 3);
+
+        Assert.Empty(below.Logged(LogEvents.BreakdownCaptured));
+        Assert.Empty(off.Logged(LogEvents.BreakdownCaptured));
+        Assert.Single(off.Logged(LogEvents.DryRunDecision));
+    }
+
+    [Fact]
+    public async Task AnUnreadableTableIsOneWarningNamingTheFileNotAFailedPoll()
+    {
+        using PollHarness harness = new(FakeProcTree.Modern(count: 65, max: 100), ("Conntrack:DryRun", "true"));
+
+        await PollAsync(harness, 3);
+
+        FakeLogRecord failed = Assert.Single(harness.Logged(LogEvents.BreakdownFailed));
+        Assert.Equal(harness.Tree.PathOf(FakeProcTree.ModernTable), failed.Property("Path"));
+        Assert.Empty(harness.Logged(LogEvents.PollFailed));
+    }
+
+    [Fact]
+    public async Task ANamespaceUnderPressureIsCapturedUnderItsNameWithItsFields()
+    {
+        using PollHarness harness = new(
+            FakeProcTree.Modern(count: 1, max: 100).WithProcessNamespace(100, entries: 70, comm: "vpn\n")
+                .WithUdpTable("100/net/nf_conntrack", 2000, ("10.8.0.9", 70)),
+            ("Conntrack:DryRun", "true"));
+
+        await PollAsync(harness, 2);
+
+        FakeLogRecord captured = Assert.Single(harness.Logged(LogEvents.BreakdownCaptured));
+        Assert.Equal("pid 100 (vpn)", captured.Property("NamespaceName"));
+        Assert.Equal("10.8.0.9 70", captured.Property("TopSources"));
+        Assert.Contains(captured.Scopes.OfType<IEnumerable<KeyValuePair<string, object?>>>().SelectMany(s => s), p => p.Key == "NetnsName" && (string?)p.Value == "pid 100 (vpn)");
+    }
+}
