@@ -29,6 +29,15 @@ internal sealed class ReportRecorder : IPollPublisher
         }
     }
 
+    /// <summary>When each poll completed, in order.</summary>
+    public DateTimeOffset[] Times()
+    {
+        lock (_reports)
+        {
+            return [.. _reports.Select(r => r.Time)];
+        }
+    }
+
     public void Publish(in PollReport report)
     {
         lock (_reports)

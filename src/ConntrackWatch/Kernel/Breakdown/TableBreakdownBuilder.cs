@@ -10,7 +10,7 @@ namespace ConntrackWatch.Kernel.Breakdown;
 internal sealed class TableBreakdownBuilder(long? establishedTimeoutSeconds)
 {
     /// <summary>Distinct sources (and destinations) counted exactly; beyond, the least counted give way.</summary>
-    public const int KeyCapacity = 32_768;
+    public const int KeyCapacity = 65_536;
 
     private readonly long[] _protocols = new long[256];
     private readonly long[] _tcpStates = new long[256];

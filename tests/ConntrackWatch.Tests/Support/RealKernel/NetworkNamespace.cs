@@ -54,6 +54,31 @@ public sealed class NetworkNamespace : IDisposable
         Exec("bash", "-c", string.Create(CultureInfo.InvariantCulture,
             $"for p in $(seq {firstPort} {firstPort + count - 1}); do echo x > /dev/udp/127.0.0.1/$p 2>/dev/null; done; true"));
 
+    /// <summary>
+    /// One UDP datagram from <paramref name="source"/> (a loopback address: 127.0.0.0/8 is all local) to each of
+    /// <paramref name="count"/> loopback ports from <paramref name="firstPort"/> on: that many tracked flows. The
+    /// socket is opened inside the namespace (the daemon's own setns entry) and sends from here, fast.
+    /// </summary>
+    public void CreateUdpFlowsFrom(string source, int count, int firstPort = 1)
+    {
+        using System.Net.Sockets.Socket socket = ConntrackWatch.Kernel.Namespaces.NamespaceEntry.OpenInside(
+            $"/run/netns/{Name}", OpenSocket, out string? problem) ?? throw new InvalidOperationException(problem);
+        socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Parse(source), 0));
+        byte[] datagram = [(byte)'x'];
+        var target = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0);
+        for (int i = 0; i < count; i++)
+        {
+            target.Port = firstPort + i;
+            socket.SendTo(datagram, target);
+        }
+
+        static System.Net.Sockets.Socket? OpenSocket(out string? problem)
+        {
+            problem = null;
+            return new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        }
+    }
+
     /// <summary>nf_conntrack_count as the kernel reports it inside the namespace.</summary>
     public long KernelCount() =>
         long.Parse(Exec("cat", "/proc/sys/net/netfilter/nf_conntrack_count").Trim(), CultureInfo.InvariantCulture);
