@@ -79,17 +79,18 @@ internal static class TableBreakdownReader
                 return Fault(errno, "cannot send the dump request");
             }
 
-            byte[] buffer = new byte[256 * 1024];
             long deadline = start + (long)(TimeLimit.TotalSeconds * Stopwatch.Frequency);
-            while (true)
+            using var receiver = new PipelinedReceiver(socket);
+            foreach (PipelinedReceiver.Datagram datagram in receiver.Datagrams)
             {
-                int received = socket.Receive(buffer, out errno);
-                if (received < 0)
+                if (datagram.Length < 0)
                 {
-                    return Fault(errno, $"the dump stopped after {builder.Entries} entries");
+                    return Fault(datagram.Errno, $"the dump stopped after {builder.Entries} entries");
                 }
 
-                switch (CtnetlinkDumpMessage.Parse(buffer.AsSpan(0, received), builder, out errno))
+                CtnetlinkStatsMessage.ParseOutcome outcome = CtnetlinkDumpMessage.Parse(datagram.Buffer.AsSpan(0, datagram.Length), builder, out errno);
+                receiver.Return(datagram.Buffer);
+                switch (outcome)
                 {
                     case CtnetlinkStatsMessage.ParseOutcome.Done:
                         return KernelResult.Ok(SourceName, builder.Build(top, SourceName, Stopwatch.GetElapsedTime(start).TotalSeconds));
@@ -105,6 +106,8 @@ internal static class TableBreakdownReader
                         $"the dump took longer than {TimeLimit.TotalSeconds:0} s ({builder.Entries} entries so far), so it was given up"));
                 }
             }
+
+            return KernelResult.Fault(ReadStatus.Failed, SourceName, $"the dump ended without NLMSG_DONE after {builder.Entries} entries");
         }
     }
 

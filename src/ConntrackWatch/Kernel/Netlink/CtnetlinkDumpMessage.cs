@@ -80,6 +80,24 @@ internal static class CtnetlinkDumpMessage
         return CtnetlinkStatsMessage.ParseOutcome.More;
     }
 
+    /// <summary>True when the datagram holds the dump's end (NLMSG_DONE or an error), or does not parse.</summary>
+    public static bool EndsDump(ReadOnlySpan<byte> datagram)
+    {
+        while (datagram.Length >= HeaderLength)
+        {
+            int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(datagram);
+            ushort type = BinaryPrimitives.ReadUInt16LittleEndian(datagram[4..]);
+            if (length < HeaderLength || length > datagram.Length || type is MessageDone or MessageError)
+            {
+                return true;
+            }
+
+            datagram = datagram[Math.Min(Align(length), datagram.Length)..];
+        }
+
+        return false;
+    }
+
     /// <summary>One entry's attributes; false when its original tuple is missing or cut short.</summary>
     public static bool TryEntry(ReadOnlySpan<byte> attributes, out ConntrackEntry entry)
     {
