@@ -34,6 +34,7 @@ id_raised=0188042c53234f66b3e7f64c4496bf9b
 id_restored=c630268cbc084fb98fdb6b2df020b8bd
 id_learned_ignored=548e2782279445288402e960da17830f
 id_namespaces_not_visible=b11d21d946dc4c26b51e0d0ce9864111
+id_breakdown=b874b99ec5564a9599781b4c20e28e29
 
 ok() { echo "ok - $1"; passed=$((passed + 1)); }
 not_ok() { echo "not ok - $1"; [[ $# -gt 1 ]] && sed 's/^/#   /' <<<"$2"; failed=$((failed + 1)); }
@@ -201,6 +202,8 @@ check "the raise is in the journal with its numbers" in_container sh -c \
     "journalctl -u conntrackwatch MESSAGE_ID=$id_raised -o json | grep -q '\"NEW_MAX\":\"$expected\"'"
 check "journalctl -x explains the raise from the catalog" in_container sh -c \
     "journalctl -x -u conntrackwatch MESSAGE_ID=$id_raised --no-pager | grep -q 'reached its high-water mark, so ConntrackWatch raised'"
+check "the hardened service captured who fills the table when it passed the mark" \
+    journal_has "$id_breakdown" "Who fills the table of host, on reaching the high-water mark: [0-9]* entries"
 check "the learned max is kept in the state directory" in_container sh -c "grep -qx 'max=$expected' /var/lib/conntrackwatch/learned-max"
 
 # A reboot resets the kernel's max: stop, put the lowered value back, start. The learned max must be in force
