@@ -62,17 +62,14 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
         List<FileIdentity>? gone = null;
         foreach (WatchedNamespace watched in _byKey.Values)
         {
-            switch (watched.Read(ref _buffer, out NamespaceReading reading))
+            // A reading, or a fault shown with the namespace's name; null: it vanished between the check and the read.
+            if (watched.Read(ref _buffer, out NamespaceReading reading) is null)
             {
-                case true:
-                    _readings.Add(reading);
-                    break;
-                case false:
-                    _readings.Add(reading); // a fault, shown with the namespace's name
-                    break;
-                case null:
-                    (gone ??= []).Add(watched.Key); // vanished between the check and the read
-                    break;
+                (gone ??= []).Add(watched.Key);
+            }
+            else
+            {
+                _readings.Add(reading);
             }
         }
 
