@@ -98,6 +98,71 @@ public sealed partial class TableBreakdownTests
         Assert.Equal(0, await daemon.StopAsync());
     }
 
+    [Fact]
+    public async Task EstablishedTcpEntriesIdleFarLongerThanTrafficSuggestsAreCountedWithTheNamespacesOwnTimeout()
+    {
+        Prerequisite.RequireRoot();
+        Prerequisite.RequireRealConntrack();
+        using var ns = new NetworkNamespace();
+        // 200 connections made under a 3,700 s timeout, then the namespace's timeout set to 400,000 s: each entry now
+        // has over 99 hours left of 400,000, as if idle that long.
+        ns.Exec("sh", "-c", "echo 3700 > /proc/sys/net/netfilter/nf_conntrack_tcp_timeout_established");
+        using TcpConnections connections = TcpConnections.OpenInside(ns, 200);
+        ns.Exec("sh", "-c", "echo 400000 > /proc/sys/net/netfilter/nf_conntrack_tcp_timeout_established");
+
+        using var status = DaemonProcess.Start(["status", "--top", "--json", "--namespace", ns.Name]);
+        Assert.InRange(await status.WaitForExitAsync(TimeSpan.FromSeconds(60)), 0, 2);
+        JsonElement breakdown = Assert.Single(JsonDocument.Parse(status.Output).RootElement.GetProperty("breakdowns").EnumerateArray());
+
+        JsonElement table = breakdown.GetProperty("table");
+        Assert.Equal(400_000, table.GetProperty("establishedTimeoutSeconds").GetInt64());
+        Assert.Equal(200, table.GetProperty("idleEstablished").GetInt64());
+        Assert.Contains(("ESTABLISHED", 200L), table.GetProperty("tcpStates").EnumerateArray().Select(l => (l.GetProperty("key").GetString(), l.GetProperty("count").GetInt64())));
+        Assert.Contains(breakdown.GetProperty("advice").EnumerateArray(), a =>
+            a.GetString()!.StartsWith("200 established TCP entries (100%) have been idle for over 1 h, yet nf_conntrack_tcp_timeout_established keeps each for 400000 s", StringComparison.Ordinal));
+    }
+
+    /// <summary>Loopback TCP connections made inside a namespace and kept open: established, assured entries.</summary>
+    private sealed class TcpConnections : IDisposable
+    {
+        private readonly List<System.Net.Sockets.Socket> _sockets = [];
+
+        public static TcpConnections OpenInside(NetworkNamespace ns, int count)
+        {
+            var connections = new TcpConnections();
+            System.Net.Sockets.Socket listener = Inside(ns);
+            connections._sockets.Add(listener);
+            listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+            listener.Listen(count);
+            for (int i = 0; i < count; i++)
+            {
+                System.Net.Sockets.Socket client = Inside(ns);
+                connections._sockets.Add(client);
+                client.Connect(listener.LocalEndPoint!);
+                System.Net.Sockets.Socket accepted = listener.Accept();
+                connections._sockets.Add(accepted);
+                client.Send([1]);
+                accepted.Receive(new byte[1]);
+                accepted.Send([1]);
+                client.Receive(new byte[1]);
+            }
+
+            return connections;
+        }
+
+        public void Dispose() => _sockets.ForEach(s => s.Dispose());
+
+        private static System.Net.Sockets.Socket Inside(NetworkNamespace ns) =>
+            ConntrackWatch.Kernel.Namespaces.NamespaceEntry.OpenInside($"/run/netns/{ns.Name}", Open, out string? problem)
+            ?? throw new InvalidOperationException(problem);
+
+        private static System.Net.Sockets.Socket? Open(out string? problem)
+        {
+            problem = null;
+            return new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        }
+    }
+
     private static string? Field(string line, string name) =>
         FieldPattern().Match(line) is { Success: true } ? Regex.Match(line, $@"\b{name}=(\S+)").Groups[1].Value : null;
 

@@ -118,22 +118,29 @@ internal static class TableBreakdownReader
         return socket;
     }
 
-    // nf_conntrack_tcp_timeout_established is per namespace; another namespace's is not reachable from here, and the
-    // host's default (5 days) is what nearly every namespace keeps.
+    // nf_conntrack_tcp_timeout_established is per namespace: another namespace's is read from inside it (a sysctl
+    // file shows the namespace of whoever opened it), a test tree's from the tree.
     private static long? EstablishedTimeout(string? namespacePath, string procRoot)
     {
-        if (namespacePath is not null)
-        {
-            return null;
-        }
+        const string Sysctl = "sys/net/netfilter/nf_conntrack_tcp_timeout_established";
+        string? text = namespacePath is null || procRoot != "/proc"
+            ? ReadText(Path.Combine(procRoot, Sysctl))
+            : NamespaceEntry.OpenInside(namespacePath, (out string? problem) => ReadText(Path.Combine(procRoot, Sysctl), out problem), out _);
+        return long.TryParse(text?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) ? seconds : null;
+    }
 
+    private static string? ReadText(string path) => ReadText(path, out _);
+
+    private static string? ReadText(string path, out string? problem)
+    {
         try
         {
-            string text = System.Text.Encoding.ASCII.GetString(KernelFile.ReadSmall(Path.Combine(procRoot, "sys/net/netfilter/nf_conntrack_tcp_timeout_established")));
-            return long.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) ? seconds : null;
+            problem = null;
+            return System.Text.Encoding.ASCII.GetString(KernelFile.ReadSmall(path));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            problem = e.Message;
             return null;
         }
     }
