@@ -69,6 +69,9 @@ public sealed record ConntrackOptions : IValidatableObject
     /// </summary>
     public bool Breakdown { get; set; } = true;
 
+    /// <summary>How many lines each list of a breakdown shows (top sources, destinations, ...).</summary>
+    public int BreakdownTop { get; set; } = 10;
+
     /// <summary>What the kernel reader needs of these options.</summary>
     internal ReadSettings Reading =>
         new(ProcRoot, CountSource, StatsSource, MemoryCeilingPercent, BytesPerEntry, CeilingRefreshInterval, Namespaces, NamespaceScanInterval);
@@ -85,7 +88,7 @@ public sealed record ConntrackOptions : IValidatableObject
         $"AlarmRepeatInterval={AlarmRepeatInterval:c} DryRun={DryRun} StatsSource={StatsSource} Lookahead={Lookahead:c} " +
         $"ResizeBuckets={ResizeBuckets} EntriesPerBucket={EntriesPerBucket} " +
         $"RestoreLearnedMax={RestoreLearnedMax} StateDirectory={StateDirectory ?? "none"} " +
-        $"Namespaces={Namespaces} NamespaceScanInterval={NamespaceScanInterval:c} Breakdown={Breakdown}");
+        $"Namespaces={Namespaces} NamespaceScanInterval={NamespaceScanInterval:c} Breakdown={Breakdown} BreakdownTop={BreakdownTop}");
 
     /// <summary>
     /// Every rule names its key, the allowed range and the value found. Results carry no member names, so the
@@ -113,6 +116,7 @@ public sealed record ConntrackOptions : IValidatableObject
                 : Fail($"{nameof(StateDirectory)} must be an absolute path such as /var/lib/conntrackwatch (found '{StateDirectory}')."),
             Enum.IsDefined(Namespaces) ? null : Fail($"{nameof(Namespaces)} must be All or Host (found {Namespaces})."),
             InRange(NamespaceScanInterval, nameof(NamespaceScanInterval), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
+            InRange(BreakdownTop, nameof(BreakdownTop), 1, 100),
             RaiseMakesProgress(),
         ];
         return results.OfType<ValidationResult>();

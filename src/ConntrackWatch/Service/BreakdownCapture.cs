@@ -70,16 +70,17 @@ internal sealed partial class BreakdownCapture(ConntrackSettings settings, TimeP
         _lastCapture[key] = now;
         string why = Why(decision);
         string procRoot = options.ProcRoot;
+        int top = options.BreakdownTop;
         _running = Task.Factory.StartNew(
-            () => Capture(name, inode, place, procRoot, why),
+            () => Capture(name, inode, place, procRoot, top, why),
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
     }
 
-    private void Capture(string name, long? inode, NamespacePlace? place, string procRoot, string why)
+    private void Capture(string name, long? inode, NamespacePlace? place, string procRoot, int top, string why)
     {
-        KernelResult<TableBreakdown> read = TableBreakdownReader.Read(place, procRoot);
+        KernelResult<TableBreakdown> read = TableBreakdownReader.Read(place, procRoot, top);
         using IDisposable? scope = place is null
             ? null
             : logger.BeginScope(new KeyValuePair<string, object?>[] { new("NetnsName", name), new("NetnsInode", inode) });

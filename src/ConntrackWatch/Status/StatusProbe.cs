@@ -58,14 +58,14 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
         long? hostInode = reading.Namespaces?.HostInode;
         if (Wanted(NamespaceNames.Host, hostInode))
         {
-            breakdowns.Add(StatusBreakdown.From(NamespaceNames.Host, hostInode, TableBreakdownReader.Read(null, options.ProcRoot)));
+            breakdowns.Add(StatusBreakdown.From(NamespaceNames.Host, hostInode, TableBreakdownReader.Read(null, options.ProcRoot, options.BreakdownTop)));
         }
 
         foreach (NamespaceReading other in reading.Namespaces?.Others ?? [])
         {
             if (other.Place is { } place && Wanted(other.Name, other.Inode))
             {
-                breakdowns.Add(StatusBreakdown.From(other.Name, other.Inode, TableBreakdownReader.Read(place, options.ProcRoot)));
+                breakdowns.Add(StatusBreakdown.From(other.Name, other.Inode, TableBreakdownReader.Read(place, options.ProcRoot, options.BreakdownTop)));
             }
         }
 

@@ -54,6 +54,18 @@ public sealed class StatusTopTests
     }
 
     [Fact]
+    public async Task BreakdownTopSetsHowManyLinesEachListShows()
+    {
+        using FakeProcTree tree = Tree();
+
+        (_, string output, _) = await StatusAsync("--top", "--json", "--Conntrack:BreakdownTop=2", $"--Conntrack:ProcRoot={tree.Root}");
+
+        JsonElement host = JsonDocument.Parse(output).RootElement.GetProperty("breakdowns")[0].GetProperty("table");
+        Assert.Equal([("127.0.0.1", 6L), ("127.0.0.2", 3L)], Lines(host, "sources"));
+        Assert.Equal(2, host.GetProperty("destinations").GetArrayLength());
+    }
+
+    [Fact]
     public async Task AnUnknownNamespaceSaysWhichThereAre()
     {
         using FakeProcTree tree = Tree();
