@@ -26,14 +26,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [[ -n "${CONNTRACKWATCH_PUBLISH_DIR:-}" ]]; then
-    bin="$CONNTRACKWATCH_PUBLISH_DIR/conntrackwatch"
-else
-    dotnet publish "$repo/src/ConntrackWatch" -c Release -r linux-x64 -nologo -v:q -o "$work/publish" >/dev/null
-    bin="$work/publish/conntrackwatch"
-fi
+# shellcheck source=tests/perf/common.sh
+source "$repo/tests/perf/common.sh"
+publish_binary
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # "<seconds> <peak RSS in KiB>" of a whole command line (GNU time's %M covers the children it waited for).
 run_once() {

@@ -16,12 +16,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [[ -n "${CONNTRACKWATCH_PUBLISH_DIR:-}" ]]; then
-    bin="$CONNTRACKWATCH_PUBLISH_DIR/conntrackwatch"
-else
-    dotnet publish "$repo/src/ConntrackWatch" -c Release -r linux-x64 -nologo -v:q -o "$work/publish" >/dev/null
-    bin="$work/publish/conntrackwatch"
-fi
+# shellcheck source=tests/perf/common.sh
+source "$repo/tests/perf/common.sh"
+publish_binary
 
 mkdir -p "$work/metrics" "$work/run"
 RUNTIME_DIRECTORY="$work/run" "$bin" --Conntrack:PollInterval=00:00:00.100 --Conntrack:DryRun=true \
@@ -36,6 +33,7 @@ echo "| after | resident memory |"
 echo "| ---: | ---: |"
 echo "| 1 min | $((first / 1024)).$(( (first % 1024) * 10 / 1024 )) MiB ($first KiB) |"
 elapsed=60
+now=$first
 for mark in 300 900 1800 2700 3600 7200; do
     (( mark > seconds )) && break
     sleep $((mark - elapsed))

@@ -1,0 +1,16 @@
+# Shared by the performance scripts (sourced, not run): the binary under test and the statistics of the runs.
+# Expects $repo and $work to be set.
+
+# The Native AOT binary as it ships: the one CONNTRACKWATCH_PUBLISH_DIR names (as .ci/run publishes it), or
+# published here into $work/publish. Sets $bin.
+publish_binary() {
+    if [[ -n "${CONNTRACKWATCH_PUBLISH_DIR:-}" ]]; then
+        bin="$CONNTRACKWATCH_PUBLISH_DIR/conntrackwatch"
+    else
+        dotnet publish "$repo/src/ConntrackWatch" -c Release -r linux-x64 -nologo -v:q -o "$work/publish" >/dev/null
+        bin="$work/publish/conntrackwatch"
+    fi
+}
+
+# The median of the numbers on standard input, one a line.
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
