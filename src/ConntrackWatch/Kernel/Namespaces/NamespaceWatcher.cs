@@ -219,7 +219,7 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
                 }
                 else
                 {
-                    _byKey[key] = new WatchedNamespace(key, name, rank, (long)bound.Inode, handle, path, bound);
+                    _byKey[key] = new WatchedNamespace(key, name, rank, (long)bound.Inode, handle, path, new NamespacePlace(path, null), bound);
                     seen.Add(key);
                 }
             }

@@ -5,15 +5,12 @@ namespace ConntrackWatch.Kernel.Namespaces;
 
 /// <summary>One namespace being watched, with the handle its figures are read through.</summary>
 /// <param name="livenessPath">Checked before each read: the process's stat file, or the bind mount.</param>
+/// <param name="place">Where its table is reached from, for a breakdown.</param>
 /// <param name="bound">The bind mount's own identity, for a namespace entered through one.</param>
 internal sealed class WatchedNamespace(
-    FileIdentity key, string name, NameRank rank, long? inode, SafeFileHandle handle, string livenessPath, FileIdentity? bound = null)
+    FileIdentity key, string name, NameRank rank, long? inode, SafeFileHandle handle, string livenessPath, NamespacePlace place, FileIdentity? bound = null)
 {
-    private readonly NamespacePlace _place = bound is null
-        ? new NamespacePlace(
-            Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(livenessPath)))!, "ns/net"),
-            Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(livenessPath))!, "nf_conntrack"))
-        : new NamespacePlace(livenessPath, null);
+    private readonly NamespacePlace _place = place;
 
     public FileIdentity Key { get; } = key;
 
@@ -50,7 +47,8 @@ internal sealed class WatchedNamespace(
         NameRank rank = name.StartsWith("pid ", StringComparison.Ordinal) ? NameRank.Process
             : name.StartsWith("unit ", StringComparison.Ordinal) ? NameRank.Unit
             : NameRank.Container;
-        return new WatchedNamespace(key, name, rank, ProcDirectory.NamespaceInode(Path.Combine(directory, "ns/net")), handle, statFile);
+        return new WatchedNamespace(key, name, rank, ProcDirectory.NamespaceInode(Path.Combine(directory, "ns/net")), handle, statFile,
+            new NamespacePlace(Path.Combine(directory, "ns/net"), Path.Combine(directory, "net/nf_conntrack")));
     }
 
     public void Rename(string name, NameRank rank)
