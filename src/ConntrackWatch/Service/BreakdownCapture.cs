@@ -33,19 +33,19 @@ internal sealed partial class BreakdownCapture(ConntrackSettings settings, TimeP
             return;
         }
 
+        // One at a time: the first namespace under pressure not captured within the repeat interval.
         Verdict verdict = report.Verdict;
-        if (IsPressure(verdict.Host))
+        if (IsPressure(verdict.Host) && TryStart(NamespaceNames.Host, report.Reading.Namespaces?.HostInode, null, verdict.Host, options))
         {
-            Start(NamespaceNames.Host, report.Reading.Namespaces?.HostInode, null, verdict.Host, options);
             return;
         }
 
         for (int i = 0; i < verdict.Others.Count; i++)
         {
             NamespaceDecision other = verdict.Others[i];
-            if (IsPressure(other.Decision) && other.Namespace.Place is { } place)
+            if (IsPressure(other.Decision) && other.Namespace.Place is { } place
+                && TryStart(other.Namespace.Name, other.Namespace.Inode, place, other.Decision, options))
             {
-                Start(other.Namespace.Name, other.Namespace.Inode, place, other.Decision, options);
                 return;
             }
         }
@@ -58,13 +58,13 @@ internal sealed partial class BreakdownCapture(ConntrackSettings settings, TimeP
         decision.Trigger is RaiseTrigger.HighWaterMark or RaiseTrigger.KernelDrops
         || decision.Kind is DecisionKind.RefusedAtCeiling or DecisionKind.RefusedNoCeiling;
 
-    private void Start(string name, long? inode, NamespacePlace? place, RaiseDecision decision, ConntrackOptions options)
+    private bool TryStart(string name, long? inode, NamespacePlace? place, RaiseDecision decision, ConntrackOptions options)
     {
         string key = place?.EntryPath ?? NamespaceNames.Host;
         long now = time.GetTimestamp();
         if (_lastCapture.TryGetValue(key, out long last) && time.GetElapsedTime(last, now) < options.AlarmRepeatInterval)
         {
-            return;
+            return false;
         }
 
         _lastCapture[key] = now;
@@ -76,6 +76,7 @@ internal sealed partial class BreakdownCapture(ConntrackSettings settings, TimeP
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
+        return true;
     }
 
     private void Capture(string name, long? inode, NamespacePlace? place, string procRoot, int top, string why)

@@ -82,4 +82,18 @@ public sealed class BreakdownCaptureTests
         Assert.Equal("10.8.0.9 70", captured.Property("TopSources"));
         Assert.Contains(captured.Scopes.OfType<IEnumerable<KeyValuePair<string, object?>>>().SelectMany(s => s), p => p.Key == "NetnsName" && (string?)p.Value == "pid 100 (vpn)");
     }
+
+    [Fact]
+    public async Task AHostCapturedAlreadyDoesNotHoldBackANamespaceUnderPressure()
+    {
+        // Both past the mark: the host is captured first, the namespace at the next poll, each once.
+        using PollHarness harness = new(
+            FakeProcTree.Modern(count: 70, max: 100).WithUdpTable(FakeProcTree.ModernTable, 1000, ("198.51.100.7", 70))
+                .WithProcessNamespace(100, entries: 80, comm: "vpn\n").WithUdpTable("100/net/nf_conntrack", 2000, ("10.8.0.9", 80)),
+            ("Conntrack:DryRun", "true"));
+
+        await PollAsync(harness, 4);
+
+        Assert.Equal(["host", "pid 100 (vpn)"], harness.Logged(LogEvents.BreakdownCaptured).Select(r => r.Property("NamespaceName")));
+    }
 }
