@@ -136,6 +136,10 @@ internal static class StatusFormatter
 
         Line(text, "  sources", Join(table.Sources));
         Line(text, "  destinations", Join(table.Destinations));
+        if (table.UnrepliedUdpPorts.Count > 0)
+        {
+            Line(text, "  unreplied udp", $"by destination port: {Join(table.UnrepliedUdpPorts)}");
+        }
         foreach (string advice in breakdown.Advice)
         {
             Line(text, "  advice", advice);

@@ -50,6 +50,7 @@ public sealed class StatusTopTests
         Assert.Equal(0, exitCode);
         Assert.Matches(@"\nbreakdown of pid 100 \(vpn\) \(ns \d+\): 2 entries, read in [0-9.]+ s from .*/100/net/nf_conntrack\n", output);
         Assert.Contains("  sources:       10.8.0.7 2\n", output, StringComparison.Ordinal);
+        Assert.Contains("  unreplied udp: by destination port: 53 1, 54 1\n", output, StringComparison.Ordinal);
         Assert.DoesNotContain("breakdown of host", output, StringComparison.Ordinal);
     }
 

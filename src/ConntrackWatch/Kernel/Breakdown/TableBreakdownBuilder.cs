@@ -64,19 +64,20 @@ internal sealed class TableBreakdownBuilder(long? establishedTimeoutSeconds)
         source,
         seconds);
 
+    // Most first; equal counts in the order of their number (port, protocol, state), so the output is stable.
     private static List<BreakdownLine> Exact(long[] counts, int top, Func<int, string> name)
     {
-        var lines = new List<BreakdownLine>();
+        var present = new List<int>();
         for (int i = 0; i < counts.Length; i++)
         {
             if (counts[i] > 0)
             {
-                lines.Add(new BreakdownLine(name(i), counts[i]));
+                present.Add(i);
             }
         }
 
-        lines.Sort(static (a, b) => b.Count.CompareTo(a.Count));
-        return lines.Count > top ? lines.GetRange(0, top) : lines;
+        present.Sort((a, b) => counts[b] != counts[a] ? counts[b].CompareTo(counts[a]) : a.CompareTo(b));
+        return [.. present.Take(top).Select(i => new BreakdownLine(name(i), counts[i]))];
     }
 
     private static List<BreakdownLine> Lines<TKey>(SpaceSaving<TKey> counts, int top)
