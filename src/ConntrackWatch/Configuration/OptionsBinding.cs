@@ -22,6 +22,8 @@ internal static class OptionsBinding
         nameof(ConntrackOptions.StatsSource), nameof(ConntrackOptions.Lookahead),
         nameof(ConntrackOptions.ResizeBuckets), nameof(ConntrackOptions.EntriesPerBucket),
         nameof(ConntrackOptions.RestoreLearnedMax), nameof(ConntrackOptions.StateDirectory),
+        nameof(ConntrackOptions.Namespaces), nameof(ConntrackOptions.NamespaceScanInterval),
+        nameof(ConntrackOptions.Breakdown), nameof(ConntrackOptions.BreakdownTop),
     ];
 
     public static IReadOnlyList<string> JournaldKeys { get; } =
@@ -29,7 +31,7 @@ internal static class OptionsBinding
         nameof(JournaldOptions.Enabled), nameof(JournaldOptions.SocketPath), nameof(JournaldOptions.SyslogIdentifier),
     ];
 
-    public static IReadOnlyList<string> MetricsKeys { get; } = [nameof(MetricsOptions.TextfilePath)];
+    public static IReadOnlyList<string> MetricsKeys { get; } = [nameof(MetricsOptions.TextfilePath), nameof(MetricsOptions.NamespaceSeries)];
 
     /// <summary>The sections ConntrackWatch reads; any other is a typo.</summary>
     public static IReadOnlyList<string> Sections { get; } =

@@ -25,6 +25,10 @@ public sealed class ConntrackSettingsTests
         [nameof(ConntrackOptions.EntriesPerBucket)] = "8",
         [nameof(ConntrackOptions.RestoreLearnedMax)] = "false",
         [nameof(ConntrackOptions.StateDirectory)] = "/var/lib/elsewhere",
+        [nameof(ConntrackOptions.Namespaces)] = "Host",
+        [nameof(ConntrackOptions.NamespaceScanInterval)] = "00:01:00",
+        [nameof(ConntrackOptions.Breakdown)] = "false",
+        [nameof(ConntrackOptions.BreakdownTop)] = "20",
     };
 
     public static TheoryData<string> Keys => [.. OptionsBinding.ConntrackKeys];

@@ -138,6 +138,11 @@ public sealed class DaemonHostTests
     [InlineData("--Conntrack:PollInterval=soon", "'soon' at 'Conntrack:PollInterval'")]
     [InlineData("--Conntrack:HighWatrPercent=50", "'HighWatrPercent'")]
     [InlineData("--Conntrack:MemoryCeilingPercent=100", "Conntrack:MemoryCeilingPercent must be between 1 and 95 (found 100)")]
+    [InlineData("--Conntrack:Namespaces=Some", "'Some' at 'Conntrack:Namespaces'")]
+    [InlineData("--Conntrack:NamespaceScanInterval=00:00:00.500", "Conntrack:NamespaceScanInterval must be between 00:00:01 and 01:00:00 (found 00:00:00.5000000)")]
+    [InlineData("--Conntrack:BreakdownTop=0", "Conntrack:BreakdownTop must be between 1 and 100 (found 0)")]
+    [InlineData("--Metrics:NamespaceSeries=500", "Metrics:NamespaceSeries must be between 0 and 200 (found 500)")]
+    [InlineData("--Conntrack:Breakdown=", "Conntrack:Breakdown is empty")]
     public async Task ExitsWith78NamingTheKeyWhenTheConfigurationIsInvalid(string arg, string expected)
     {
         using FakeProcTree tree = FakeProcTree.Modern(count: 65, max: 100);
