@@ -28,6 +28,33 @@ internal static class OptionsRegistration
     }
 
     /// <summary>
+    /// For a one-shot reading (<c>status</c>): every section bound and validated by the same binder and validators
+    /// as the daemon's, without building a container (whose generic options types Native AOT would construct at
+    /// run time, a millisecond and more of a short process). Throws <see cref="OptionsValidationException"/>.
+    /// </summary>
+    public static ConntrackOptions BindAll(IConfiguration configuration)
+    {
+        var conntrack = new ConntrackOptions();
+        OptionsBinding.Bind(configuration, conntrack);
+        ThrowOnFailure(new ConntrackOptionsValidator().Validate(Options.DefaultName, conntrack), typeof(ConntrackOptions));
+        var journald = new JournaldOptions();
+        OptionsBinding.Bind(configuration, journald);
+        ThrowOnFailure(new JournaldOptionsValidator().Validate(Options.DefaultName, journald), typeof(JournaldOptions));
+        var metrics = new MetricsOptions();
+        OptionsBinding.Bind(configuration, metrics);
+        ThrowOnFailure(new MetricsOptionsValidator().Validate(Options.DefaultName, metrics), typeof(MetricsOptions));
+        return conntrack;
+    }
+
+    private static void ThrowOnFailure(ValidateOptionsResult result, Type options)
+    {
+        if (result.Failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, options, result.Failures);
+        }
+    }
+
+    /// <summary>
     /// Binds and validates every section now: a bad value ends the process with one clear message (exit code 78),
     /// not with the host's "failed to start" stack trace. Throws <see cref="OptionsValidationException"/>.
     /// </summary>

@@ -117,17 +117,13 @@ internal static class ConntrackWatchApp
     {
         bool json = args.Json;
         string[] overrides = args.Overrides;
-        // The same layers, options registration and validation as the daemon, without a host: a one-shot reading
+        // The same layers, binding and validation as the daemon, without a host or a container: a one-shot reading
         // starts fast.
         var configuration = new ConfigurationManager();
         using var fileErrors = new ConfigurationFileErrors();
         ConntrackWatchHost.AddConfigurationLayers(configuration, overrides, settings, fileErrors, watch: false);
         ThrowOnFileErrors(fileErrors);
-        using ServiceProvider services = new ServiceCollection()
-            .AddSingleton<IConfiguration>(configuration)
-            .AddConntrackWatchOptions()
-            .BuildServiceProvider();
-        ConntrackOptions options = OptionsRegistration.ValidateAll(services);
+        ConntrackOptions options = OptionsRegistration.BindAll(configuration);
 
         using var probe = new StatusProbe(options, settings.Time ?? TimeProvider.System);
         StatusReport report = await probe.ProbeAsync(args.Trend, CancellationToken.None, args.Top, args.Namespace).ConfigureAwait(false);
