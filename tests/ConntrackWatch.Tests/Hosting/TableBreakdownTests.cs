@@ -122,6 +122,25 @@ public sealed partial class TableBreakdownTests
             a.GetString()!.StartsWith("200 established TCP entries (100%) have been idle for over 1 h, yet nf_conntrack_tcp_timeout_established keeps each for 400000 s", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task WithoutPrivilegeTheBreakdownSaysWhatItTriedAndWhy()
+    {
+        Prerequisite.RequireRoot();
+        Prerequisite.RequireRealConntrack();
+        string setpriv = Prerequisite.RequireExecutable("setpriv");
+        using TempDirectory binary = DaemonProcessTests.BinaryForNobody();
+
+        using var status = DaemonProcess.Start(
+            ["status", "--top", "--namespace", "host"],
+            new Dictionary<string, string> { ["HOME"] = "/tmp" },
+            wrapper: [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"],
+            binary: Path.Combine(binary.Path, "conntrackwatch"));
+        await status.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        // ctnetlink refused (no CAP_NET_ADMIN), then the table file (root's only): both named, with the fix.
+        Assert.Matches(@"breakdown of host \(ns \d+\): UNKNOWN: ctnetlink, then /proc/net/nf_conntrack: .*needs CAP_NET_ADMIN.*denied", status.Output);
+    }
+
     /// <summary>Loopback TCP connections made inside a namespace and kept open: established, assured entries.</summary>
     private sealed class TcpConnections : IDisposable
     {
