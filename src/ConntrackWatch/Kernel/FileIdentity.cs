@@ -32,6 +32,15 @@ internal readonly partial record struct FileIdentity(ulong Inode, ulong Device)
         return found;
     }
 
+    /// <summary>The file the UTF-8, NUL-terminated <paramref name="path"/> names now; no string, no allocation.</summary>
+    public static bool TryOf(ReadOnlySpan<byte> path, out FileIdentity identity)
+    {
+        Span<byte> statx = stackalloc byte[StatxSize];
+        bool found = Native.Statx(AtFdCwd, path, 0, StatxIno, statx) == 0;
+        identity = found ? Read(statx) : default;
+        return found;
+    }
+
     /// <summary>The file <paramref name="handle"/> has open.</summary>
     public static bool TryOf(SafeFileHandle handle, out FileIdentity identity)
     {
@@ -111,5 +120,8 @@ internal readonly partial record struct FileIdentity(ulong Inode, ulong Device)
     {
         [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         public static partial int Statx(int dirFd, string path, int flags, uint mask, Span<byte> buffer);
+
+        [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
+        public static partial int Statx(int dirFd, ReadOnlySpan<byte> path, int flags, uint mask, Span<byte> buffer);
     }
 }

@@ -99,7 +99,9 @@ internal sealed partial class PollCycle(
         if (!ReferenceEquals(namespaces, _namespacesSeen))
         {
             _namespacesSeen = namespaces;
-            string problem = string.Join("; ", namespaces.Unseen.Prepend(namespaces.Limitation ?? string.Empty).Where(p => p.Length > 0));
+            string problem = namespaces.Unseen.Count == 0
+                ? namespaces.Limitation ?? string.Empty
+                : string.Join("; ", namespaces.Unseen.Prepend(namespaces.Limitation ?? string.Empty).Where(p => p.Length > 0));
             if (problem != _namespacesProblem)
             {
                 _namespacesProblem = problem;

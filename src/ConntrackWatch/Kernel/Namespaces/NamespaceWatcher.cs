@@ -23,9 +23,15 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
     private readonly Dictionary<FileIdentity, WatchedNamespace> _byKey = [];
     private readonly Dictionary<FileIdentity, string> _unenterable = [];
     private readonly List<NamespaceReading> _readings = [];
+    private readonly List<int> _pids = [];
+    private readonly HashSet<FileIdentity> _seen = [];
+    private readonly List<FileIdentity> _stale = [];
+    private byte[] _statPath = [];
     private byte[] _buffer = new byte[16 * 1024];
     private string? _procRoot;
     private string _hostStatFile = string.Empty;
+    private string _selfNamespace = string.Empty;
+    private int _statPathPrefix;
     private long _nextScan;
     private NamespaceSet _set = new([], null, [], null);
 
@@ -37,6 +43,10 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
             Forget();
             _procRoot = procRoot;
             _hostStatFile = Path.Combine(procRoot, CountersReader.StatFile);
+            _selfNamespace = Path.Combine(procRoot, "self/ns/net");
+            string prefix = procRoot.TrimEnd('/') + "/";
+            _statPath = new byte[System.Text.Encoding.UTF8.GetByteCount(prefix) + 64]; // + a pid and the stat file's path
+            _statPathPrefix = System.Text.Encoding.UTF8.GetBytes(prefix, _statPath);
             _nextScan = 0;
         }
 
@@ -121,14 +131,16 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
             return;
         }
 
-        long? hostInode = ProcDirectory.NamespaceInode(Path.Combine(procRoot, "self/ns/net"));
-        var seen = new HashSet<FileIdentity>();
+        // Every 10 s on a host of thousands of processes: one statx per process through a reused UTF-8 path, no
+        // string per process, so the scan leaves next to no garbage (a daemon whose GC rarely runs keeps its memory).
+        long? hostInode = ProcDirectory.NamespaceInode(_selfNamespace);
+        _seen.Clear();
         var unseen = new List<string>();
         int beyondLimit = 0;
-        foreach (int pid in ProcDirectory.Pids(procRoot))
+        ProcDirectory.Pids(procRoot, _pids);
+        foreach (int pid in _pids)
         {
-            string statFile = Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), CountersReader.StatFile);
-            if (!FileIdentity.TryOf(statFile, out FileIdentity key) || key == host || !seen.Add(key) || _byKey.ContainsKey(key))
+            if (!FileIdentity.TryOf(StatPathOf(pid), out FileIdentity key) || key == host || !_seen.Add(key) || _byKey.ContainsKey(key))
             {
                 continue;
             }
@@ -139,6 +151,7 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
                 continue;
             }
 
+            string statFile = Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), CountersReader.StatFile);
             if (WatchedNamespace.OfProcess(procRoot, pid, statFile, key) is { } watched)
             {
                 _byKey[key] = watched;
@@ -147,10 +160,19 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
 
         if (procRoot == "/proc")
         {
-            ScanBindMounts(host, hostInode, seen, unseen, ref beyondLimit);
+            ScanBindMounts(host, hostInode, _seen, unseen, ref beyondLimit);
         }
 
-        foreach (FileIdentity key in _byKey.Keys.Where(k => !seen.Contains(k)).ToList())
+        _stale.Clear();
+        foreach (FileIdentity key in _byKey.Keys)
+        {
+            if (!_seen.Contains(key))
+            {
+                _stale.Add(key);
+            }
+        }
+
+        foreach (FileIdentity key in _stale)
         {
             Remove(key);
         }
@@ -159,6 +181,16 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
             ? $"{beyondLimit} more namespaces were found than the {MaxNamespaces} watched; they are not read"
             : null;
         _set = new NamespaceSet(_readings, hostInode, unseen, limitation);
+    }
+
+    // "<proc root>/<pid>/net/stat/nf_conntrack", NUL-terminated, in the reused buffer.
+    private ReadOnlySpan<byte> StatPathOf(int pid)
+    {
+        Span<byte> path = _statPath.AsSpan(_statPathPrefix);
+        System.Buffers.Text.Utf8Formatter.TryFormat(pid, path, out int digits);
+        ReadOnlySpan<byte> rest = "/net/stat/nf_conntrack\0"u8;
+        rest.CopyTo(path[digits..]);
+        return _statPath.AsSpan(0, _statPathPrefix + digits + rest.Length);
     }
 
     private void ScanBindMounts(FileIdentity host, long? hostInode, HashSet<FileIdentity> seen, List<string> unseen, ref int beyondLimit)

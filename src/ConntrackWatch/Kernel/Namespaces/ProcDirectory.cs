@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Enumeration;
 
 namespace ConntrackWatch.Kernel.Namespaces;
 
@@ -9,39 +10,29 @@ namespace ConntrackWatch.Kernel.Namespaces;
 /// </summary>
 internal static class ProcDirectory
 {
-    public static IEnumerable<int> Pids(string procRoot)
+    /// <summary>
+    /// Fills <paramref name="pids"/> with the process ids under <paramref name="procRoot"/>: the names are parsed
+    /// where the enumeration holds them, so a scan of thousands of processes makes no string per process.
+    /// </summary>
+    public static void Pids(string procRoot, List<int> pids)
     {
-        IEnumerable<string> entries;
+        pids.Clear();
         try
         {
-            entries = Directory.EnumerateDirectories(procRoot);
+            var entries = new FileSystemEnumerable<int>(procRoot, static (ref FileSystemEntry entry) => Pid(entry.FileName))
+            {
+                ShouldIncludePredicate = static (ref FileSystemEntry entry) => entry.IsDirectory && Pid(entry.FileName) > 0,
+            };
+            pids.AddRange(entries);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            yield break;
-        }
-
-        using IEnumerator<string> each = entries.GetEnumerator();
-        while (true)
-        {
-            try
-            {
-                if (!each.MoveNext())
-                {
-                    yield break;
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                yield break;
-            }
-
-            if (int.TryParse(Path.GetFileName(each.Current), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && pid > 0)
-            {
-                yield return pid;
-            }
+            // The proc root went, or cannot be listed: the processes found so far are all there are.
         }
     }
+
+    private static int Pid(ReadOnlySpan<char> name) =>
+        int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && pid > 0 ? pid : 0;
 
     public static IEnumerable<string> FilesIn(string directory, int limit)
     {

@@ -143,4 +143,21 @@ public sealed class NamespaceWatcherTests : IDisposable
         Assert.Equal(20, _watcher.Read(_tree.Root, ScanInterval).Others.Count);
         Assert.Equal(0, allocated);
     }
+
+    [Fact]
+    public void AScanOfManyProcessesLeavesNextToNoGarbage()
+    {
+        // The daemon scans every 10 s; a GC that rarely runs would keep whatever a scan leaves, hour after hour.
+        for (int pid = 1; pid <= 500; pid++)
+        {
+            _tree.WithHostProcess(pid);
+        }
+
+        _tree.WithProcessNamespace(1000, entries: 5).WithProcessNamespace(1001, entries: 6);
+
+        long perScan = Allocations.OfSteadyState(() => _watcher.Read(_tree.Root, TimeSpan.Zero));
+
+        Assert.Equal(2, _watcher.Read(_tree.Root, TimeSpan.Zero).Others.Count);
+        Assert.True(perScan < 4 * 1024, $"a scan of 502 processes allocated {perScan} bytes");
+    }
 }
