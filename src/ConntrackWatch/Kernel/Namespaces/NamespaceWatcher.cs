@@ -26,6 +26,8 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
     private readonly List<int> _pids = [];
     private readonly HashSet<FileIdentity> _seen = [];
     private readonly List<FileIdentity> _stale = [];
+    private readonly HashSet<FileIdentity> _live = [];
+    private readonly List<string> _unseen = [];
     private byte[] _statPath = [];
     private byte[] _buffer = new byte[16 * 1024];
     private string? _procRoot;
@@ -135,7 +137,7 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
         // string per process, so the scan leaves next to no garbage (a daemon whose GC rarely runs keeps its memory).
         long? hostInode = ProcDirectory.NamespaceInode(_selfNamespace);
         _seen.Clear();
-        var unseen = new List<string>();
+        _unseen.Clear();
         int beyondLimit = 0;
         ProcDirectory.Pids(procRoot, _pids);
         foreach (int pid in _pids)
@@ -160,7 +162,7 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
 
         if (procRoot == "/proc")
         {
-            ScanBindMounts(host, hostInode, _seen, unseen, ref beyondLimit);
+            ScanBindMounts(host, hostInode, _seen, _unseen, ref beyondLimit);
         }
 
         _stale.Clear();
@@ -180,7 +182,11 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
         string? limitation = beyondLimit > 0
             ? $"{beyondLimit} more namespaces were found than the {MaxNamespaces} watched; they are not read"
             : null;
-        _set = new NamespaceSet(_readings, hostInode, unseen, limitation);
+        // A new set only when what it says changed: the poll logs each new one, and a scan leaves no garbage.
+        if (_set.HostInode != hostInode || _set.Limitation != limitation || !_set.Unseen.SequenceEqual(_unseen))
+        {
+            _set = new NamespaceSet(_readings, hostInode, [.. _unseen], limitation);
+        }
     }
 
     // "<proc root>/<pid>/net/stat/nf_conntrack", NUL-terminated, in the reused buffer.
@@ -195,7 +201,8 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
 
     private void ScanBindMounts(FileIdentity host, long? hostInode, HashSet<FileIdentity> seen, List<string> unseen, ref int beyondLimit)
     {
-        var live = new HashSet<FileIdentity>();
+        HashSet<FileIdentity> live = _live;
+        live.Clear();
         foreach (string directory in BindMountDirectories)
         {
             bool docker = directory != BindMountDirectories[0];
@@ -257,9 +264,12 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
             }
         }
 
-        foreach (FileIdentity stale in _unenterable.Keys.Where(k => !live.Contains(k)).ToList())
+        if (_unenterable.Count > 0)
         {
-            _unenterable.Remove(stale);
+            foreach (FileIdentity stale in _unenterable.Keys.Where(k => !live.Contains(k)).ToList())
+            {
+                _unenterable.Remove(stale);
+            }
         }
     }
 }

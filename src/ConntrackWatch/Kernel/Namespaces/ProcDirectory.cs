@@ -34,11 +34,15 @@ internal static class ProcDirectory
     private static int Pid(ReadOnlySpan<char> name) =>
         int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && pid > 0 ? pid : 0;
 
+    /// <summary>The files of a bind-mount directory, at most <paramref name="limit"/>; none when it is absent or empty.</summary>
     public static IEnumerable<string> FilesIn(string directory, int limit)
     {
         try
         {
-            return Directory.Exists(directory) ? Directory.GetFiles(directory).Take(limit) : [];
+            // Absent (no ip netns ever run) or empty (the usual case): no listing to allocate, scan after scan.
+            return FileIdentity.TryOf(directory, out _) && Directory.EnumerateFileSystemEntries(directory).Any()
+                ? Directory.GetFiles(directory).Take(limit)
+                : [];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
