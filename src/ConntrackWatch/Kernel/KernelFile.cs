@@ -51,6 +51,21 @@ internal static class KernelFile
         return buffer[..length];
     }
 
+    /// <summary>A small file's text (ASCII/UTF-8), or null with why it could not be read.</summary>
+    public static string? TryReadText(string path, out string? problem)
+    {
+        try
+        {
+            problem = null;
+            return System.Text.Encoding.UTF8.GetString(ReadSmall(path));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problem = e.Message;
+            return null;
+        }
+    }
+
     /// <summary>The fault of a small file found larger than <see cref="SmallFileLimit"/>.</summary>
     public static KernelFileException TooLarge() =>
         new(ReadStatus.Malformed, $"larger than {SmallFileLimit / 1024} KiB, which no kernel file of this kind is");

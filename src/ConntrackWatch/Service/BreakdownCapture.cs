@@ -104,9 +104,7 @@ internal sealed partial class BreakdownCapture(ConntrackSettings settings, TimeP
         _ => "a raise refused at the memory ceiling",
     };
 
-    private static string Join(IReadOnlyList<BreakdownLine> lines) => lines.Count == 0
-        ? "none"
-        : string.Join(", ", lines.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Key} {(l.Exact ? "" : "~")}{l.Count}")));
+    private static string Join(IReadOnlyList<BreakdownLine> lines) => BreakdownLine.Join(lines);
 
     [LoggerMessage(EventId = LogEvents.BreakdownCaptured, Level = LogLevel.Warning,
         Message = "Who fills the table of {NamespaceName}, on {Trigger}: {Entries} entries, {UnrepliedPercent}% unreplied. Top sources: {TopSources}. Top destinations: {TopDestinations}. Protocols: {Protocols}. TCP states: {TcpStates}. Unreplied UDP by port: {UnrepliedUdpPorts}. Advice: {Advice} (read in {Seconds:0.###} s)")]

@@ -146,9 +146,7 @@ internal static class StatusFormatter
         }
     }
 
-    // "10.0.0.1 600, 10.0.0.2 ~300": a bounded count that may over-state is marked with ~.
-    private static string Join(IReadOnlyList<Kernel.Breakdown.BreakdownLine> lines) =>
-        lines.Count == 0 ? "none" : string.Join(", ", lines.Select(l => $"{l.Key} {(l.Exact ? "" : "~")}{l.Count.ToString(CultureInfo.InvariantCulture)}"));
+    private static string Join(IReadOnlyList<Kernel.Breakdown.BreakdownLine> lines) => Kernel.Breakdown.BreakdownLine.Join(lines);
 
     private static void Line(StringBuilder text, string label, string value) =>
         text.Append(CultureInfo.InvariantCulture, $"{label + ":",-17}{value}\n");

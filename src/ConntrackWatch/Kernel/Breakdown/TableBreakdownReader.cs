@@ -124,25 +124,9 @@ internal static class TableBreakdownReader
     {
         const string Sysctl = "sys/net/netfilter/nf_conntrack_tcp_timeout_established";
         string? text = namespacePath is null || procRoot != "/proc"
-            ? ReadText(Path.Combine(procRoot, Sysctl))
-            : NamespaceEntry.OpenInside(namespacePath, (out string? problem) => ReadText(Path.Combine(procRoot, Sysctl), out problem), out _);
+            ? KernelFile.TryReadText(Path.Combine(procRoot, Sysctl), out _)
+            : NamespaceEntry.OpenInside(namespacePath, (out string? problem) => KernelFile.TryReadText(Path.Combine(procRoot, Sysctl), out problem), out _);
         return long.TryParse(text?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) ? seconds : null;
-    }
-
-    private static string? ReadText(string path) => ReadText(path, out _);
-
-    private static string? ReadText(string path, out string? problem)
-    {
-        try
-        {
-            problem = null;
-            return System.Text.Encoding.ASCII.GetString(KernelFile.ReadSmall(path));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            problem = e.Message;
-            return null;
-        }
     }
 
     private static KernelFault Fault(int errno, string what) => KernelResult.Fault(

@@ -43,7 +43,8 @@ internal sealed class WatchedNamespace(
         }
 
         string directory = Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture));
-        string name = NamespaceNames.OfProcess(pid, ReadText(Path.Combine(directory, "cgroup")), ReadText(Path.Combine(directory, "comm")));
+        string name = NamespaceNames.OfProcess(
+            pid, KernelFile.TryReadText(Path.Combine(directory, "cgroup"), out _), KernelFile.TryReadText(Path.Combine(directory, "comm"), out _));
         NameRank rank = name.StartsWith("pid ", StringComparison.Ordinal) ? NameRank.Process
             : name.StartsWith("unit ", StringComparison.Ordinal) ? NameRank.Unit
             : NameRank.Container;
@@ -98,16 +99,4 @@ internal sealed class WatchedNamespace(
     }
 
     private NamespaceReading Faulted(string fault) => new(Key, Name, Inode, 0, default, fault, _place);
-
-    private static string? ReadText(string path)
-    {
-        try
-        {
-            return System.Text.Encoding.UTF8.GetString(KernelFile.ReadSmall(path));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
 }
