@@ -89,7 +89,7 @@ internal static class StatusFormatter
         Line(text, "namespaces", $"{namespaces.Count} watched, {report.TotalEntries} entries in all");
         foreach (StatusNamespace each in namespaces)
         {
-            string who = each.Inode is { } inode ? $"{each.Name} (ns {inode})" : each.Name;
+            string who = Kernel.Namespaces.NamespaceReading.SubjectOf(each.Name, each.Inode);
             if (each.Count is not { } count)
             {
                 text.Append(CultureInfo.InvariantCulture, $"  {who}: UNKNOWN: {each.Problem}\n");
@@ -118,7 +118,7 @@ internal static class StatusFormatter
     // "breakdown of web (ns 4026532177): 100000 entries, read in 0.21 s over ctnetlink", then a line per list.
     private static void Breakdown(StringBuilder text, StatusBreakdown breakdown)
     {
-        string who = breakdown.Inode is { } inode ? $"{breakdown.Namespace} (ns {inode})" : breakdown.Namespace;
+        string who = Kernel.Namespaces.NamespaceReading.SubjectOf(breakdown.Namespace, breakdown.Inode);
         if (breakdown.Table is not { } table)
         {
             text.Append(CultureInfo.InvariantCulture, $"\nbreakdown of {who}: UNKNOWN: {breakdown.Problem}\n");

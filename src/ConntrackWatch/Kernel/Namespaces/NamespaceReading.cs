@@ -14,5 +14,8 @@ internal readonly record struct NamespaceReading(
     public bool IsOk => Fault is null;
 
     /// <summary>"web (ns 4026532177)", or the name alone where the inode is unknown.</summary>
-    public string Subject => Inode is { } inode ? $"{Name} (ns {inode})" : Name;
+    public string Subject => SubjectOf(Name, Inode);
+
+    /// <summary>"web (ns 4026532177)", or the name alone where the inode is unknown.</summary>
+    public static string SubjectOf(string name, long? inode) => inode is { } known ? $"{name} (ns {known})" : name;
 }

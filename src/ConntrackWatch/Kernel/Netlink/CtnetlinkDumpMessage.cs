@@ -15,10 +15,8 @@ internal static class CtnetlinkDumpMessage
     private const ushort Get = 1;                   // IPCTNL_MSG_CT_GET
     private const ushort New = 0;                   // IPCTNL_MSG_CT_NEW: each entry of the dump
     private const ushort RequestDump = 0x1 | 0x300; // NLM_F_REQUEST | NLM_F_DUMP
-    private const ushort MessageError = 2;          // NLMSG_ERROR
-    private const ushort MessageDone = 3;           // NLMSG_DONE
-    private const int HeaderLength = 16;            // struct nlmsghdr
-    private const int NfgenLength = 4;              // struct nfgenmsg
+    private const int HeaderLength = NetlinkMessages.HeaderLength;
+    private const int NfgenLength = NetlinkMessages.NfgenLength;
     private const ushort TypeMask = 0x3fff;         // without NLA_F_NESTED and NLA_F_NET_BYTEORDER
 
     // enum ctattr_type, ctattr_tuple, ctattr_ip, ctattr_l4proto, ctattr_protoinfo, ctattr_protoinfo_tcp
@@ -47,55 +45,29 @@ internal static class CtnetlinkDumpMessage
     /// <summary>Adds every entry of one datagram to <paramref name="builder"/>.</summary>
     public static CtnetlinkStatsMessage.ParseOutcome Parse(ReadOnlySpan<byte> datagram, TableBreakdownBuilder builder, out int errno)
     {
-        errno = 0;
-        while (datagram.Length >= HeaderLength)
+        var messages = new NetlinkMessages(datagram);
+        while (messages.MoveNext())
         {
-            int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(datagram);
-            ushort type = BinaryPrimitives.ReadUInt16LittleEndian(datagram[4..]);
-            if (length < HeaderLength || length > datagram.Length)
+            if (messages.Type == EntryMessageType && messages.Payload.Length >= NfgenLength
+                && TryEntry(messages.Payload[NfgenLength..], out ConntrackEntry entry))
             {
-                return CtnetlinkStatsMessage.ParseOutcome.Malformed;
+                builder.Add(entry);
             }
-
-            ReadOnlySpan<byte> payload = datagram[HeaderLength..length];
-            switch (type)
-            {
-                case MessageDone:
-                    return CtnetlinkStatsMessage.ParseOutcome.Done;
-                case MessageError:
-                    errno = payload.Length >= 4 ? -BinaryPrimitives.ReadInt32LittleEndian(payload) : -1;
-                    return errno == 0 ? CtnetlinkStatsMessage.ParseOutcome.Done : CtnetlinkStatsMessage.ParseOutcome.Error;
-                default:
-                    if (type == EntryMessageType && payload.Length >= NfgenLength && TryEntry(payload[NfgenLength..], out ConntrackEntry entry))
-                    {
-                        builder.Add(entry);
-                    }
-
-                    break;
-            }
-
-            datagram = datagram[Math.Min(Align(length), datagram.Length)..];
         }
 
-        return CtnetlinkStatsMessage.ParseOutcome.More;
+        errno = messages.Errno;
+        return messages.End;
     }
 
     /// <summary>True when the datagram holds the dump's end (NLMSG_DONE or an error), or does not parse.</summary>
     public static bool EndsDump(ReadOnlySpan<byte> datagram)
     {
-        while (datagram.Length >= HeaderLength)
+        var messages = new NetlinkMessages(datagram);
+        while (messages.MoveNext())
         {
-            int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(datagram);
-            ushort type = BinaryPrimitives.ReadUInt16LittleEndian(datagram[4..]);
-            if (length < HeaderLength || length > datagram.Length || type is MessageDone or MessageError)
-            {
-                return true;
-            }
-
-            datagram = datagram[Math.Min(Align(length), datagram.Length)..];
         }
 
-        return false;
+        return messages.End != CtnetlinkStatsMessage.ParseOutcome.More;
     }
 
     /// <summary>One entry's attributes; false when its original tuple is missing or cut short.</summary>
@@ -193,7 +165,6 @@ internal static class CtnetlinkDumpMessage
         return null;
     }
 
-    private static int Align(int length) => (length + 3) & ~3;
 
     /// <summary>The netlink attributes (struct nlattr) in a span; stops at the first one cut short.</summary>
     private ref struct Attributes(ReadOnlySpan<byte> span)
@@ -218,7 +189,7 @@ internal static class CtnetlinkDumpMessage
             }
 
             Current = new NetlinkAttribute((ushort)(BinaryPrimitives.ReadUInt16LittleEndian(_rest[2..]) & TypeMask), _rest[4..length]);
-            _rest = _rest[Math.Min(Align(length), _rest.Length)..];
+            _rest = _rest[Math.Min(NetlinkMessages.Align(length), _rest.Length)..];
             return true;
         }
     }

@@ -14,10 +14,8 @@ internal static class CtnetlinkStatsMessage
     private const ushort SubsystemCtnetlink = 1;    // NFNL_SUBSYS_CTNETLINK
     private const ushort GetStatsCpu = 4;           // IPCTNL_MSG_CT_GET_STATS_CPU
     private const ushort RequestDump = 0x1 | 0x300; // NLM_F_REQUEST | NLM_F_DUMP
-    private const ushort MessageError = 2;          // NLMSG_ERROR
-    private const ushort MessageDone = 3;           // NLMSG_DONE
-    private const int HeaderLength = 16;            // struct nlmsghdr
-    private const int NfgenLength = 4;              // struct nfgenmsg
+    private const int HeaderLength = NetlinkMessages.HeaderLength;
+    private const int NfgenLength = NetlinkMessages.NfgenLength;
 
     // enum ctattr_stats_cpu
     private const ushort StatsInsertFailed = 9;
@@ -47,38 +45,17 @@ internal static class CtnetlinkStatsMessage
     /// </summary>
     public static ParseOutcome Parse(ReadOnlySpan<byte> datagram, ref Accumulator sum, out int errno)
     {
-        errno = 0;
-        while (datagram.Length >= HeaderLength)
+        var messages = new NetlinkMessages(datagram);
+        while (messages.MoveNext())
         {
-            int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(datagram);
-            ushort type = BinaryPrimitives.ReadUInt16LittleEndian(datagram[4..]);
-            if (length < HeaderLength || length > datagram.Length)
+            if (messages.Type == MessageType && messages.Payload.Length >= NfgenLength)
             {
-                errno = -1;
-                return ParseOutcome.Malformed;
+                AddAttributes(messages.Payload[NfgenLength..], ref sum);
             }
-
-            ReadOnlySpan<byte> payload = datagram[HeaderLength..length];
-            switch (type)
-            {
-                case MessageDone:
-                    return ParseOutcome.Done;
-                case MessageError:
-                    errno = payload.Length >= 4 ? -BinaryPrimitives.ReadInt32LittleEndian(payload) : -1;
-                    return errno == 0 ? ParseOutcome.Done : ParseOutcome.Error;
-                default:
-                    if (type == MessageType && payload.Length >= NfgenLength)
-                    {
-                        AddAttributes(payload[NfgenLength..], ref sum);
-                    }
-
-                    break;
-            }
-
-            datagram = datagram[Math.Min(Align(length), datagram.Length)..];
         }
 
-        return ParseOutcome.More;
+        errno = messages.Errno;
+        return messages.End;
     }
 
     private static void AddAttributes(ReadOnlySpan<byte> attributes, ref Accumulator sum)
@@ -105,11 +82,10 @@ internal static class CtnetlinkStatsMessage
                 }
             }
 
-            attributes = attributes[Math.Min(Align(length), attributes.Length)..];
+            attributes = attributes[Math.Min(NetlinkMessages.Align(length), attributes.Length)..];
         }
     }
 
-    private static int Align(int length) => (length + 3) & ~3;
 
     internal enum ParseOutcome
     {
