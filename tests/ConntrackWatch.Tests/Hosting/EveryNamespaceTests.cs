@@ -187,6 +187,29 @@ public sealed class EveryNamespaceTests
         sleeper.Signal(DaemonProcess.Sigterm);
     }
 
+    [Fact]
+    public async Task AScanThatFindsNothingNewAllocatesNothingWithBindMountsAndProcessesInThem()
+    {
+        // The daemon rescans every 10 s for as long as it runs: ip netns bind mounts, and a process in one of them
+        // (met first by its pid, then named after the bind mount), must cost no garbage once they are known.
+        RequireKernel();
+        using var first = new NetworkNamespace();
+        using var second = new NetworkNamespace();
+        using var withProcess = new NetworkNamespace();
+        using var sleeper = DaemonProcess.Start(["60"], binary: "sleep", wrapper: withProcess.Wrapper);
+        await Eventually.TrueAsync(() => File.Exists($"/proc/{sleeper.Pid}/net/stat/nf_conntrack"), "the process runs");
+        using var watcher = new ConntrackWatch.Kernel.Namespaces.NamespaceWatcher(TimeProvider.System);
+
+        long perScan = Allocations.OfSteadyState(() => watcher.Read("/proc", TimeSpan.Zero));
+
+        string[] names = [.. watcher.Read("/proc", TimeSpan.Zero).Others.Select(n => n.Name)];
+        Assert.Equal(1, names.Count(n => n == first.Name));
+        Assert.Equal(1, names.Count(n => n == second.Name));
+        Assert.Equal(1, names.Count(n => n == withProcess.Name));
+        Assert.Equal(0, perScan);
+        sleeper.Signal(DaemonProcess.Sigterm);
+    }
+
     private static string? Text(LogEvent e, string property) =>
         e.Properties.TryGetValue(property, out LogEventPropertyValue? value) && value is ScalarValue { Value: { } v } ? v.ToString() : null;
 }

@@ -20,8 +20,10 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
     /// <summary>Where bind-mounted namespaces live: <c>ip netns</c>'s, then Docker's sandboxes.</summary>
     public static readonly IReadOnlyList<string> BindMountDirectories = ["/run/netns", "/run/docker/netns"];
 
+    private const string DockerPrefix = "docker netns ";
+
     private readonly Dictionary<FileIdentity, WatchedNamespace> _byKey = [];
-    private readonly Dictionary<FileIdentity, string> _unenterable = [];
+    private readonly Dictionary<FileIdentity, Unenterable> _unenterable = [];
     private readonly List<NamespaceReading> _readings = [];
     private readonly List<int> _pids = [];
     private readonly HashSet<FileIdentity> _seen = [];
@@ -29,6 +31,8 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
     private readonly HashSet<FileIdentity> _live = [];
     private readonly List<string> _unseen = [];
     private byte[] _statPath = [];
+    private readonly byte[] _listing = new byte[ProcDirectory.ListingBufferSize];
+    private readonly byte[] _bindPath = new byte[512];
     private byte[] _buffer = new byte[16 * 1024];
     private string? _procRoot;
     private string _hostStatFile = string.Empty;
@@ -139,7 +143,7 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
         _seen.Clear();
         _unseen.Clear();
         int beyondLimit = 0;
-        ProcDirectory.Pids(procRoot, _pids);
+        ProcDirectory.Pids(procRoot, _pids, _listing);
         foreach (int pid in _pids)
         {
             if (!FileIdentity.TryOf(StatPathOf(pid), out FileIdentity key) || key == host || !_seen.Add(key) || _byKey.ContainsKey(key))
@@ -199,77 +203,158 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
         return _statPath.AsSpan(0, _statPathPrefix + digits + rest.Length);
     }
 
+    // A namespace already watched, through this bind mount or a process in it: a loop, not a query whose closure
+    // would be garbage at every scan.
+    private WatchedNamespace? KnownAs(FileIdentity bound)
+    {
+        foreach (WatchedNamespace watched in _byKey.Values)
+        {
+            if (watched.Inode == (long)bound.Inode || watched.Bound == bound)
+            {
+                return watched;
+            }
+        }
+
+        return null;
+    }
+
     private void ScanBindMounts(FileIdentity host, long? hostInode, HashSet<FileIdentity> seen, List<string> unseen, ref int beyondLimit)
     {
         HashSet<FileIdentity> live = _live;
         live.Clear();
-        foreach (string directory in BindMountDirectories)
+        for (int d = 0; d < BindMountDirectories.Count; d++)
         {
-            bool docker = directory != BindMountDirectories[0];
-            foreach (string path in ProcDirectory.FilesIn(directory, MaxNamespaces))
+            string directory = BindMountDirectories[d];
+            NameRank rank = d == 0 ? NameRank.IpNetns : NameRank.DockerNetns;
+            int listed = 0;
+            foreach (ProcDirectory.Listing batch in ProcDirectory.Entries(directory, _listing))
             {
-                if (!FileIdentity.TryOf(path, out FileIdentity bound) || (long)bound.Inode == hostInode)
+                foreach (ReadOnlySpan<byte> fileName in batch)
                 {
-                    continue;
-                }
+                    if (ProcDirectory.IsSelfOrParent(fileName) || ++listed > MaxNamespaces
+                        || !FileIdentity.TryOf(BindPathOf(directory, fileName), out FileIdentity bound) || (long)bound.Inode == hostInode)
+                    {
+                        continue;
+                    }
 
-                live.Add(bound);
-                string name = docker ? $"docker netns {Path.GetFileName(path)}" : Path.GetFileName(path);
-                NameRank rank = docker ? NameRank.DockerNetns : NameRank.IpNetns;
-                if (_byKey.Values.FirstOrDefault(w => w.Inode == (long)bound.Inode || w.Bound == bound) is { } known)
-                {
-                    known.Rename(name, rank);
-                    seen.Add(known.Key);
-                    continue;
-                }
-
-                if (_unenterable.TryGetValue(bound, out string? problem))
-                {
-                    unseen.Add($"{name} (ns {bound.Inode}): {problem}");
-                    continue;
-                }
-
-                if (_byKey.Count >= MaxNamespaces)
-                {
-                    beyondLimit++;
-                    continue;
-                }
-
-                SafeFileHandle? handle = NamespaceEntry.OpenStatFile(path, out problem);
-                if (handle is null || !FileIdentity.TryOf(handle, out FileIdentity key))
-                {
-                    handle?.Dispose();
-                    problem ??= "its stat file cannot be examined";
-                    _unenterable[bound] = problem;
-                    unseen.Add($"{name} (ns {bound.Inode}): {problem}");
-                    continue;
-                }
-
-                if (key == host)
-                {
-                    handle.Dispose();
-                }
-                else if (_byKey.TryGetValue(key, out WatchedNamespace? process))
-                {
-                    handle.Dispose(); // a process's namespace whose inode was not readable: now it has its name
-                    process.Inode = (long)bound.Inode;
-                    process.Rename(name, rank);
-                    seen.Add(key);
-                }
-                else
-                {
-                    _byKey[key] = new WatchedNamespace(key, name, rank, (long)bound.Inode, handle, path, new NamespacePlace(path, null), bound);
-                    seen.Add(key);
+                    live.Add(bound);
+                    ScanBindMount(directory, fileName, rank, bound, host, seen, unseen, ref beyondLimit);
                 }
             }
         }
 
         if (_unenterable.Count > 0)
         {
-            foreach (FileIdentity stale in _unenterable.Keys.Where(k => !live.Contains(k)).ToList())
+            _stale.Clear();
+            foreach (FileIdentity bound in _unenterable.Keys)
             {
-                _unenterable.Remove(stale);
+                if (!live.Contains(bound))
+                {
+                    _stale.Add(bound);
+                }
+            }
+
+            foreach (FileIdentity bound in _stale)
+            {
+                _unenterable.Remove(bound);
             }
         }
     }
+
+    // One bind mount, already statted. Nothing is allocated for one seen before under the same name: its name and
+    // path are made only for a namespace met for the first time (or renamed), so a scan that finds nothing new
+    // leaves no garbage however many bind mounts there are.
+    private void ScanBindMount(
+        string directory, ReadOnlySpan<byte> fileName, NameRank rank, FileIdentity bound, FileIdentity host, HashSet<FileIdentity> seen,
+        List<string> unseen, ref int beyondLimit)
+    {
+        if (KnownAs(bound) is { } known)
+        {
+            if (rank >= known.Rank && !NameIs(known.Name, rank, fileName))
+            {
+                known.Rename(NameOf(rank, fileName), rank);
+            }
+
+            seen.Add(known.Key);
+            return;
+        }
+
+        if (_unenterable.TryGetValue(bound, out Unenterable unenterable) && NameIs(unenterable.Name, rank, fileName))
+        {
+            unseen.Add(unenterable.Said);
+            return;
+        }
+
+        if (_byKey.Count >= MaxNamespaces)
+        {
+            beyondLimit++;
+            return;
+        }
+
+        string name = NameOf(rank, fileName);
+        string path = Path.Join(directory, System.Text.Encoding.UTF8.GetString(fileName));
+        SafeFileHandle? handle = NamespaceEntry.OpenStatFile(path, out string? problem);
+        if (handle is null || !FileIdentity.TryOf(handle, out FileIdentity key))
+        {
+            handle?.Dispose();
+            string said = $"{name} (ns {bound.Inode}): {problem ?? "its stat file cannot be examined"}";
+            _unenterable[bound] = new Unenterable(name, said);
+            unseen.Add(said);
+            return;
+        }
+
+        if (key == host)
+        {
+            handle.Dispose();
+        }
+        else if (_byKey.TryGetValue(key, out WatchedNamespace? process))
+        {
+            handle.Dispose(); // a process's namespace whose inode was not readable: now it has its name
+            process.Inode = (long)bound.Inode;
+            process.Rename(name, rank);
+            seen.Add(key);
+        }
+        else
+        {
+            _byKey[key] = new WatchedNamespace(key, name, rank, (long)bound.Inode, handle, path, new NamespacePlace(path, null), bound);
+            seen.Add(key);
+        }
+    }
+
+    // "<directory>/<file name>", NUL-terminated, in the reused buffer (a file name is at most 255 bytes).
+    private ReadOnlySpan<byte> BindPathOf(string directory, ReadOnlySpan<byte> fileName)
+    {
+        Span<byte> path = _bindPath;
+        int length = System.Text.Encoding.UTF8.GetBytes(directory, path);
+        path[length++] = (byte)'/';
+        fileName.CopyTo(path[length..]);
+        length += fileName.Length;
+        path[length++] = 0;
+        return path[..length];
+    }
+
+    private static string NameOf(NameRank rank, ReadOnlySpan<byte> fileName) =>
+        (rank == NameRank.DockerNetns ? DockerPrefix : string.Empty) + System.Text.Encoding.UTF8.GetString(fileName);
+
+    // Whether name is what NameOf would make, compared without making it.
+    private static bool NameIs(string name, NameRank rank, ReadOnlySpan<byte> fileName)
+    {
+        ReadOnlySpan<char> rest = name;
+        if (rank == NameRank.DockerNetns)
+        {
+            if (!rest.StartsWith(DockerPrefix, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            rest = rest[DockerPrefix.Length..];
+        }
+
+        Span<char> decoded = stackalloc char[256];
+        return System.Text.Encoding.UTF8.GetCharCount(fileName) <= decoded.Length
+            && rest.SequenceEqual(decoded[..System.Text.Encoding.UTF8.GetChars(fileName, decoded)]);
+    }
+
+    /// <summary>A bind mount that could not be entered: its name, and what the scan says of it while it lasts.</summary>
+    private readonly record struct Unenterable(string Name, string Said);
 }

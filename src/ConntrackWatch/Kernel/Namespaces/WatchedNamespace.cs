@@ -24,6 +24,9 @@ internal sealed class WatchedNamespace(
 
     private NameRank _rank = rank;
 
+    /// <summary>How telling <see cref="Name"/> is.</summary>
+    public NameRank Rank => _rank;
+
     public static WatchedNamespace? OfProcess(string procRoot, int pid, string statFile, FileIdentity key)
     {
         SafeFileHandle handle;
