@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Memory over time: the Native AOT daemon polling this machine's kernel every 100 ms, with the metrics textfile
 # on (the whole poll: read, decide, textfile, STATUS= line), for SOAK_SECONDS (default 3600). Prints its resident
-# memory after one minute and at each later sample, and whether the last stays within 1 MiB of the first.
+# memory after one minute and at each later sample (with its anonymous part: the heaps and stacks; the rest is the
+# binary's pages), the threads it has made since the first minute, and whether the last stays within 1 MiB of the
+# first.
 # DryRun: it never writes the real sysctl. Its lock lives in a directory of its own, beside any other daemon.
 # Needs the nf_conntrack module and the binary (built here unless CONNTRACKWATCH_PUBLISH_DIR names one).
 set -euo pipefail
@@ -26,26 +28,35 @@ RUNTIME_DIRECTORY="$work/run" "$bin" --Conntrack:PollInterval=00:00:00.100 --Con
 pid=$!
 
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status"; }
+anon_kib() { awk '/^RssAnon:/ { print $2 }' "/proc/$pid/status"; }
+newest_thread() { ls "/proc/$pid/task" | sort -n | tail -1; }
+# Thread ids grow with every thread the system makes; count the daemon's new ones by the tasks it has now.
+threads_since() { local n=0 t; for t in $(ls "/proc/$pid/task"); do (( t > $1 )) && n=$((n + 1)); done; echo $n; }
+row() {
+    local now anon
+    now=$(rss_kib)
+    anon=$(anon_kib)
+    echo "| $1 | $((now / 1024)).$(( (now % 1024) * 10 / 1024 )) MiB ($now KiB) | $anon KiB | $(threads_since "$newest") |"
+}
 
 sleep 60
 first=$(rss_kib)
-echo "| after | resident memory |"
-echo "| ---: | ---: |"
-echo "| 1 min | $((first / 1024)).$(( (first % 1024) * 10 / 1024 )) MiB ($first KiB) |"
+newest=$(newest_thread)
+echo "| after | resident memory | of it anonymous | threads alive made since 1 min |"
+echo "| ---: | ---: | ---: | ---: |"
+row "1 min"
 elapsed=60
-now=$first
 for mark in 300 900 1800 2700 3600 7200; do
     (( mark > seconds )) && break
     sleep $((mark - elapsed))
     elapsed=$mark
-    now=$(rss_kib)
-    echo "| $((mark / 60)) min | $((now / 1024)).$(( (now % 1024) * 10 / 1024 )) MiB ($now KiB) |"
+    row "$((mark / 60)) min"
 done
 if (( elapsed < seconds )); then
     sleep $((seconds - elapsed))
-    now=$(rss_kib)
-    echo "| $((seconds / 60)) min | $((now / 1024)).$(( (now % 1024) * 10 / 1024 )) MiB ($now KiB) |"
+    row "$((seconds / 60)) min"
 fi
+now=$(rss_kib)
 growth=$((now - first))
 echo
 echo "Growth after the first minute: $growth KiB ($( ((growth <= 1024)) && echo "within" || echo "beyond") 1 MiB)."

@@ -207,6 +207,36 @@ public sealed class DaemonProcessTests
         Assert.Equal(0, await daemon.WaitForExitAsync());
     }
 
+    [Fact]
+    public async Task KeepsItsPoolThreadsRatherThanEndingIdleOnesAndMakingNew()
+    {
+        // Every thread made anew left resident memory behind, and by default the pool ends a worker idle for 20 s
+        // and makes another at the next burst: hours of polls grew the daemon. Here an idle worker would end after
+        // 100 ms (ThreadTimeoutMs), well within the 300 ms between polls; the binary's own setting keeps them all.
+        using FakeProcTree tree = FakeProcTree.Modern(count: 5, max: 100);
+        using var notify = new NotifySocket();
+        using var daemon = DaemonProcess.Start(
+            [$"--Conntrack:ProcRoot={tree.Root}", "--Conntrack:PollInterval=00:00:00.300"],
+            new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.EnvironmentValue, ["DOTNET_ThreadPool_ThreadTimeoutMs"] = "100" });
+
+        notify.ReceivePolls(3);
+        int[] before = PoolWorkers(daemon.Pid);
+        notify.ReceivePolls(10);
+        int[] after = PoolWorkers(daemon.Pid);
+
+        Assert.NotEmpty(before);
+        Assert.Empty(before.Except(after));
+        daemon.Signal(DaemonProcess.Sigterm);
+        Assert.Equal(0, await daemon.WaitForExitAsync());
+    }
+
+    private static int[] PoolWorkers(int pid) =>
+    [
+        .. Directory.EnumerateDirectories($"/proc/{pid}/task")
+            .Where(task => File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET TP Worker", StringComparison.Ordinal))
+            .Select(task => int.Parse(Path.GetFileName(task), System.Globalization.CultureInfo.InvariantCulture)),
+    ];
+
     /// <summary>A copy of the binary that nobody can run, in a directory of its own, whatever the checkout's permissions.</summary>
     internal static TempDirectory BinaryForNobody()
     {
