@@ -4,13 +4,19 @@ namespace ConntrackWatch.Kernel;
 
 /// <summary>
 /// Counts the lines of a file of any size in constant memory: one buffer, allocated on first use and reused,
-/// a vectorized newline search, and reads until end of file because /proc/net/nf_conntrack reports size 0.
+/// a vectorized newline count (<see cref="Newlines"/>), and reads until end of file because /proc/net/nf_conntrack
+/// reports size 0.
 /// A last line without a newline still counts. A count that takes longer than its time limit is given up and
 /// reported, so no file can stall the poll loop. Not thread-safe: one instance per poll loop.
 /// </summary>
 internal sealed class LineCounter(ProcHandles? handles = null, int bufferSize = LineCounter.DefaultBufferSize, TimeSpan? timeLimit = null)
 {
-    public const int DefaultBufferSize = 256 * 1024;
+    /// <summary>
+    /// One read(2) per MiB: the copy out of the kernel, not the count, is what a table costs, and fewer, larger
+    /// reads cost less of it. Measured on AMD EPYC (1 MiB of L2 per core), the whole `status` on 1.87 GB: 64 KiB
+    /// 187 ms, 256 KiB 168 ms, 512 KiB 161 ms, 1 MiB 136 ms, 2 MiB 134 ms, 4 MiB 136 ms.
+    /// </summary>
+    public const int DefaultBufferSize = 1024 * 1024;
 
     /// <summary>
     /// Below the unit's WatchdogSec=30s. Counting 2,000,000 real entries costs the kernel about 3 s; a file that
@@ -54,7 +60,7 @@ internal sealed class LineCounter(ProcHandles? handles = null, int bufferSize = 
             }
 
             ReadOnlySpan<byte> chunk = buffer.AsSpan(0, read);
-            lines += chunk.Count((byte)'\n');
+            lines += Newlines.Count(chunk);
             last = chunk[^1];
             offset += read;
         }
