@@ -137,8 +137,9 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
             return;
         }
 
-        // Every 10 s on a host of thousands of processes: one statx per process through a reused UTF-8 path, no
-        // string per process, so the scan leaves next to no garbage (a daemon whose GC rarely runs keeps its memory).
+        // Every 10 s on a host of thousands of processes: the listing read into a kept buffer, one statx per process
+        // through a reused UTF-8 path. A scan that finds nothing new allocates nothing: a daemon whose GC rarely
+        // runs would keep any garbage as resident memory, scan after scan.
         long? hostInode = ProcDirectory.NamespaceInode(_selfNamespace);
         _seen.Clear();
         _unseen.Clear();
