@@ -17,7 +17,6 @@ internal static class CtnetlinkDumpMessage
     private const ushort RequestDump = 0x1 | 0x300; // NLM_F_REQUEST | NLM_F_DUMP
     private const int HeaderLength = NetlinkMessages.HeaderLength;
     private const int NfgenLength = NetlinkMessages.NfgenLength;
-    private const ushort TypeMask = 0x3fff;         // without NLA_F_NESTED and NLA_F_NET_BYTEORDER
 
     // enum ctattr_type, ctattr_tuple, ctattr_ip, ctattr_l4proto, ctattr_protoinfo, ctattr_protoinfo_tcp
     private const ushort TupleOrig = 1, Status = 3, ProtoInfo = 4, Timeout = 7;
@@ -80,7 +79,7 @@ internal static class CtnetlinkDumpMessage
         bool haveTuple = false, assured = false;
         byte? tcpState = null;
         uint timeout = 0;
-        foreach ((ushort type, ReadOnlySpan<byte> value) in new Attributes(attributes))
+        foreach ((ushort type, ReadOnlySpan<byte> value) in new NetlinkAttributes(attributes))
         {
             switch (type)
             {
@@ -115,11 +114,11 @@ internal static class CtnetlinkDumpMessage
         protocol = 0;
         port = 0;
         bool haveSource = false, haveDestination = false, haveProtocol = false;
-        foreach ((ushort type, ReadOnlySpan<byte> value) in new Attributes(tuple))
+        foreach ((ushort type, ReadOnlySpan<byte> value) in new NetlinkAttributes(tuple))
         {
             if (type == TupleIp)
             {
-                foreach ((ushort ipType, ReadOnlySpan<byte> ip) in new Attributes(value))
+                foreach ((ushort ipType, ReadOnlySpan<byte> ip) in new NetlinkAttributes(value))
                 {
                     switch (ipType)
                     {
@@ -132,7 +131,7 @@ internal static class CtnetlinkDumpMessage
             }
             else if (type == TupleProto)
             {
-                foreach ((ushort protoType, ReadOnlySpan<byte> proto) in new Attributes(value))
+                foreach ((ushort protoType, ReadOnlySpan<byte> proto) in new NetlinkAttributes(value))
                 {
                     switch (protoType)
                     {
@@ -148,11 +147,11 @@ internal static class CtnetlinkDumpMessage
 
     private static byte? TcpState(ReadOnlySpan<byte> protoInfo)
     {
-        foreach ((ushort type, ReadOnlySpan<byte> value) in new Attributes(protoInfo))
+        foreach ((ushort type, ReadOnlySpan<byte> value) in new NetlinkAttributes(protoInfo))
         {
             if (type == ProtoInfoTcp)
             {
-                foreach ((ushort tcpType, ReadOnlySpan<byte> tcp) in new Attributes(value))
+                foreach ((ushort tcpType, ReadOnlySpan<byte> tcp) in new NetlinkAttributes(value))
                 {
                     if (tcpType == ProtoInfoTcpState && tcp.Length >= 1)
                     {
@@ -163,46 +162,5 @@ internal static class CtnetlinkDumpMessage
         }
 
         return null;
-    }
-
-
-    /// <summary>The netlink attributes (struct nlattr) in a span; stops at the first one cut short.</summary>
-    private ref struct Attributes(ReadOnlySpan<byte> span)
-    {
-        private ReadOnlySpan<byte> _rest = span;
-
-        public NetlinkAttribute Current { get; private set; }
-
-        public readonly Attributes GetEnumerator() => this;
-
-        public bool MoveNext()
-        {
-            if (_rest.Length < 4)
-            {
-                return false;
-            }
-
-            int length = BinaryPrimitives.ReadUInt16LittleEndian(_rest);
-            if (length < 4 || length > _rest.Length)
-            {
-                return false;
-            }
-
-            Current = new NetlinkAttribute((ushort)(BinaryPrimitives.ReadUInt16LittleEndian(_rest[2..]) & TypeMask), _rest[4..length]);
-            _rest = _rest[Math.Min(NetlinkMessages.Align(length), _rest.Length)..];
-            return true;
-        }
-    }
-
-    /// <summary>One attribute: its type (flags masked off) and its value.</summary>
-    private readonly ref struct NetlinkAttribute(ushort type, ReadOnlySpan<byte> value)
-    {
-        private readonly ReadOnlySpan<byte> _value = value;
-
-        public void Deconstruct(out ushort attributeType, out ReadOnlySpan<byte> attributeValue)
-        {
-            attributeType = type;
-            attributeValue = _value;
-        }
     }
 }

@@ -61,31 +61,23 @@ internal static class CtnetlinkStatsMessage
     private static void AddAttributes(ReadOnlySpan<byte> attributes, ref Accumulator sum)
     {
         sum.Cpus++;
-        while (attributes.Length >= 4)
+        foreach ((ushort type, ReadOnlySpan<byte> value) in new NetlinkAttributes(attributes))
         {
-            int length = BinaryPrimitives.ReadUInt16LittleEndian(attributes);
-            ushort type = (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(attributes[2..]) & 0x3fff); // drop NLA_F_* flags
-            if (length < 4 || length > attributes.Length)
+            if (value.Length < 4)
             {
-                return;
+                continue;
             }
 
-            if (length >= 8)
+            long count = BinaryPrimitives.ReadUInt32BigEndian(value);
+            switch (type)
             {
-                long value = BinaryPrimitives.ReadUInt32BigEndian(attributes[4..]);
-                switch (type)
-                {
-                    case StatsDrop: sum.Drop += value; break;
-                    case StatsEarlyDrop: sum.EarlyDrop += value; break;
-                    case StatsInsertFailed: sum.InsertFailed += value; break;
-                    case StatsChainTooLong: sum.ChainTooLong = (sum.ChainTooLong ?? 0) + value; break;
-                }
+                case StatsDrop: sum.Drop += count; break;
+                case StatsEarlyDrop: sum.EarlyDrop += count; break;
+                case StatsInsertFailed: sum.InsertFailed += count; break;
+                case StatsChainTooLong: sum.ChainTooLong = (sum.ChainTooLong ?? 0) + count; break;
             }
-
-            attributes = attributes[Math.Min(NetlinkMessages.Align(length), attributes.Length)..];
         }
     }
-
 
     internal enum ParseOutcome
     {
