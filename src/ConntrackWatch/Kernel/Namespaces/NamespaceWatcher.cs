@@ -31,7 +31,7 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
     private readonly HashSet<FileIdentity> _live = [];
     private readonly List<string> _unseen = [];
     private byte[] _statPath = [];
-    private readonly byte[] _listing = new byte[ProcDirectory.ListingBufferSize];
+    private readonly byte[] _listing = new byte[DirectoryListing.BufferSize];
     private readonly byte[] _bindPath = new byte[512];
     private byte[] _buffer = new byte[16 * 1024];
     private string? _procRoot;
@@ -228,11 +228,11 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
             string directory = BindMountDirectories[d];
             NameRank rank = d == 0 ? NameRank.IpNetns : NameRank.DockerNetns;
             int listed = 0;
-            foreach (ProcDirectory.Listing batch in ProcDirectory.Entries(directory, _listing))
+            foreach (DirectoryBatch batch in new DirectoryListing(directory, _listing))
             {
                 foreach (ReadOnlySpan<byte> fileName in batch)
                 {
-                    if (ProcDirectory.IsSelfOrParent(fileName) || ++listed > MaxNamespaces
+                    if (DirectoryBatch.IsSelfOrParent(fileName) || ++listed > MaxNamespaces
                         || !FileIdentity.TryOf(BindPathOf(directory, fileName), out FileIdentity bound) || (long)bound.Inode == hostInode)
                     {
                         continue;
