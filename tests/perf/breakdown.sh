@@ -30,19 +30,9 @@ trap cleanup EXIT
 source "$repo/tests/perf/common.sh"
 publish_binary
 
-
-# "<seconds> <peak RSS in KiB>" of a whole command line (GNU time's %M covers the children it waited for).
-run_once() {
-    local start end
-    start=$EPOCHREALTIME
-    /usr/bin/time -f %M -o "$work/rss" bash -c "$1" >"$work/out" 2>&1 || true
-    end=$EPOCHREALTIME
-    awk -v s="$start" -v e="$end" -v r="$(tail -1 "$work/rss")" 'BEGIN { printf "%.6f %d\n", e - s, r }'
-}
-
 measure() { # measure "<command>": sets m_time (ms) and m_rss (MiB)
     : >"$work/runs"
-    for ((i = 0; i < runs; i++)); do run_once "$1" >>"$work/runs"; done
+    for ((i = 0; i < runs; i++)); do run_once bash -c "$1" >>"$work/runs"; done
     m_time=$(awk '{ print $1 * 1000 }' "$work/runs" | median)
     m_rss=$(awk '{ print $2 / 1024 }' "$work/runs" | median)
 }

@@ -26,16 +26,6 @@ trap cleanup EXIT
 source "$repo/tests/perf/common.sh"
 publish_binary
 
-
-# One run: "<seconds> <peak RSS in KiB>", the command's output discarded.
-run_once() {
-    local start end
-    start=$EPOCHREALTIME
-    /usr/bin/time -f %M -o "$work/rss" "$@" >/dev/null 2>&1 || true
-    end=$EPOCHREALTIME
-    awk -v s="$start" -v e="$end" -v r="$(tail -1 "$work/rss")" 'BEGIN { printf "%.6f %d\n", e - s, r }'
-}
-
 # RUNS runs of each command in turn (so that a disturbance hits them alike); sets med_time[name], med_rss[name].
 declare -A med_time med_rss
 compare() { # compare <runs> name1 "cmd1" name2 "cmd2" ...
