@@ -170,16 +170,7 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
             ScanBindMounts(host, hostInode, _seen, _unseen, ref beyondLimit);
         }
 
-        _stale.Clear();
-        foreach (FileIdentity key in _byKey.Keys)
-        {
-            if (!_seen.Contains(key))
-            {
-                _stale.Add(key);
-            }
-        }
-
-        foreach (FileIdentity key in _stale)
+        foreach (FileIdentity key in KeysNotIn(_byKey, _seen))
         {
             Remove(key);
         }
@@ -192,6 +183,22 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
         {
             _set = new NamespaceSet(_readings, hostInode, [.. _unseen], limitation);
         }
+    }
+
+    // The keys of dictionary that kept does not hold, in a reused list: what a scan no longer found, to be removed
+    // once the enumeration is over.
+    private List<FileIdentity> KeysNotIn<TValue>(Dictionary<FileIdentity, TValue> dictionary, HashSet<FileIdentity> kept)
+    {
+        _stale.Clear();
+        foreach (FileIdentity key in dictionary.Keys)
+        {
+            if (!kept.Contains(key))
+            {
+                _stale.Add(key);
+            }
+        }
+
+        return _stale;
     }
 
     // "<proc root>/<pid>/net/stat/nf_conntrack", NUL-terminated, in the reused buffer.
@@ -244,21 +251,9 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
             }
         }
 
-        if (_unenterable.Count > 0)
+        foreach (FileIdentity bound in KeysNotIn(_unenterable, live))
         {
-            _stale.Clear();
-            foreach (FileIdentity bound in _unenterable.Keys)
-            {
-                if (!live.Contains(bound))
-                {
-                    _stale.Add(bound);
-                }
-            }
-
-            foreach (FileIdentity bound in _stale)
-            {
-                _unenterable.Remove(bound);
-            }
+            _unenterable.Remove(bound);
         }
     }
 
