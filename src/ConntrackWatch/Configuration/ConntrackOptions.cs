@@ -60,6 +60,12 @@ public sealed record ConntrackOptions : IValidatableObject
     /// <summary>All: every network namespace on the host is watched (containers, pods, ip netns); Host: the host's only.</summary>
     public NamespaceMode Namespaces { get; set; } = NamespaceMode.All;
 
+    /// <summary>
+    /// Whose namespaces may raise the host-wide maximum: System (the host's, its runtimes' and services'), or All
+    /// (also those unprivileged users own through a user namespace of their own).
+    /// </summary>
+    public RaiseFor RaiseFor { get; set; } = RaiseFor.System;
+
     /// <summary>How often /proc is scanned for new network namespaces (a vanished one triggers a scan at once).</summary>
     public TimeSpan NamespaceScanInterval { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -77,7 +83,7 @@ public sealed record ConntrackOptions : IValidatableObject
         new(ProcRoot, CountSource, StatsSource, MemoryCeilingPercent, BytesPerEntry, CeilingRefreshInterval, Namespaces, NamespaceScanInterval);
 
     /// <summary>What the threshold policy needs of these options.</summary>
-    internal PolicySettings Policy => new(HighWaterPercent, RaiseMultiplier, Lookahead);
+    internal PolicySettings Policy => new(HighWaterPercent, RaiseMultiplier, Lookahead, RaiseFor);
 
     /// <summary>One line with every effective value, for the start-up and reload log.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
@@ -88,7 +94,7 @@ public sealed record ConntrackOptions : IValidatableObject
         $"AlarmRepeatInterval={AlarmRepeatInterval:c} DryRun={DryRun} StatsSource={StatsSource} Lookahead={Lookahead:c} " +
         $"ResizeBuckets={ResizeBuckets} EntriesPerBucket={EntriesPerBucket} " +
         $"RestoreLearnedMax={RestoreLearnedMax} StateDirectory={StateDirectory ?? "none"} " +
-        $"Namespaces={Namespaces} NamespaceScanInterval={NamespaceScanInterval:c} Breakdown={Breakdown} BreakdownTop={BreakdownTop}");
+        $"Namespaces={Namespaces} RaiseFor={RaiseFor} NamespaceScanInterval={NamespaceScanInterval:c} Breakdown={Breakdown} BreakdownTop={BreakdownTop}");
 
     /// <summary>
     /// Every rule names its key, the allowed range and the value found. Results carry no member names, so the
@@ -115,6 +121,7 @@ public sealed record ConntrackOptions : IValidatableObject
             string.IsNullOrEmpty(StateDirectory) || Path.IsPathFullyQualified(StateDirectory) ? null
                 : Fail($"{nameof(StateDirectory)} must be an absolute path such as /var/lib/conntrackwatch (found '{StateDirectory}')."),
             Enum.IsDefined(Namespaces) ? null : Fail($"{nameof(Namespaces)} must be All or Host (found {Namespaces})."),
+            Enum.IsDefined(RaiseFor) ? null : Fail($"{nameof(RaiseFor)} must be System or All (found {RaiseFor})."),
             InRange(NamespaceScanInterval, nameof(NamespaceScanInterval), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
             InRange(BreakdownTop, nameof(BreakdownTop), 1, 100),
             RaiseMakesProgress(),

@@ -22,7 +22,7 @@ internal static class OptionsBinding
         nameof(ConntrackOptions.StatsSource), nameof(ConntrackOptions.Lookahead),
         nameof(ConntrackOptions.ResizeBuckets), nameof(ConntrackOptions.EntriesPerBucket),
         nameof(ConntrackOptions.RestoreLearnedMax), nameof(ConntrackOptions.StateDirectory),
-        nameof(ConntrackOptions.Namespaces), nameof(ConntrackOptions.NamespaceScanInterval),
+        nameof(ConntrackOptions.Namespaces), nameof(ConntrackOptions.NamespaceScanInterval), nameof(ConntrackOptions.RaiseFor),
         nameof(ConntrackOptions.Breakdown), nameof(ConntrackOptions.BreakdownTop),
     ];
 

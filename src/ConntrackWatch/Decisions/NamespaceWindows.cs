@@ -67,7 +67,8 @@ internal sealed class NamespaceWindows(int capacity)
 
             SampleWindow window = WindowOf(other.Key);
             window.Add(new Sample(seconds, other.Count, max, other.Counters.TableFull));
-            var decision = new NamespaceDecision(other, ThresholdPolicy.Decide(window, settings, ceiling, total - other.Count, other));
+            bool actedOn = other.Owner == NamespaceOwner.System || settings.RaiseFor == RaiseFor.All;
+            var decision = new NamespaceDecision(other, ThresholdPolicy.Decide(window, settings, ceiling, total - other.Count, other), actedOn);
             _decisions.Add(decision);
             if (other.Count > fullestCount)
             {
@@ -75,8 +76,9 @@ internal sealed class NamespaceWindows(int capacity)
                 fullestCount = other.Count;
             }
 
-            // Evidence anywhere raises the one global max; the fullest namespace with evidence speaks for it.
-            if (decision.Decision.Trigger != RaiseTrigger.None
+            // Evidence anywhere the host governs raises the one global max; the fullest namespace with evidence
+            // speaks for it. An unprivileged user's namespace does not: its owner fills it at will.
+            if (actedOn && decision.Decision.Trigger != RaiseTrigger.None
                 && (chosen.Trigger == RaiseTrigger.None || decision.Decision.Count > chosen.Count))
             {
                 chosen = decision.Decision;

@@ -15,8 +15,9 @@ internal readonly partial record struct FileIdentity(ulong Inode, ulong Device)
     private const uint StatxIno = 0x100;
 
     // struct statx is laid out the same on every architecture (include/uapi/linux/stat.h): 256 bytes, stx_mode at
-    // offset 28, stx_ino at 32, stx_dev_major and stx_dev_minor at 136 and 140, in native byte order.
+    // offset 28 (stx_uid at 20), stx_ino at 32, stx_dev_major and stx_dev_minor at 136 and 140, in native byte order.
     private const int StatxSize = 256;
+    private const int UidOffset = 20;
     private const int ModeOffset = 28;
     private const int InodeOffset = 32;
     private const int DeviceOffset = 136;
@@ -76,6 +77,31 @@ internal readonly partial record struct FileIdentity(ulong Inode, ulong Device)
         Span<byte> statx = stackalloc byte[StatxSize];
         bool found = Native.Statx(AtFdCwd, path, 0, StatxType | 0x2 /* STATX_MODE */, statx) == 0;
         mode = found ? MemoryMarshal.Read<ushort>(statx[ModeOffset..]) & 0xFFF : 0;
+        return found;
+    }
+
+    /// <summary>
+    /// The type and permission bits (<c>st_mode</c>) and the owner of <paramref name="path"/>, of the link itself
+    /// where <paramref name="followLinks"/> is false; false when it cannot be examined.
+    /// </summary>
+    public static bool TryModeAndOwnerOf(string path, bool followLinks, out int mode, out uint uid)
+    {
+        const int AtSymlinkNoFollow = 0x100;
+        const uint StatxModeAndUid = 0x2 | 0x8 | StatxType;
+        Span<byte> statx = stackalloc byte[StatxSize];
+        bool found = Native.Statx(AtFdCwd, path, followLinks ? 0 : AtSymlinkNoFollow, StatxModeAndUid, statx) == 0;
+        mode = found ? MemoryMarshal.Read<ushort>(statx[ModeOffset..]) : 0;
+        uid = found ? MemoryMarshal.Read<uint>(statx[UidOffset..]) : 0;
+        return found;
+    }
+
+    /// <summary>The owner of <paramref name="path"/> (links followed); false when it cannot be examined.</summary>
+    public static bool TryOwnerOf(string path, out uint uid)
+    {
+        const uint StatxUid = 0x8;
+        Span<byte> statx = stackalloc byte[StatxSize];
+        bool found = Native.Statx(AtFdCwd, path, 0, StatxUid, statx) == 0;
+        uid = found ? MemoryMarshal.Read<uint>(statx[UidOffset..]) : 0;
         return found;
     }
 

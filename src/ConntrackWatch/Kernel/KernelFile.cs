@@ -19,15 +19,20 @@ internal static class KernelFile
     private const int NoControllingTerminal = 0x100;
     private const int Truncate = 0x200;
     private const int NonBlocking = 0x800;
+    private const int NoFollow = 0x20000;
     private const int CloseOnExec = 0x80000;
 
     private const int Enoent = 2;
     private const int Eperm = 1;
     private const int Eacces = 13;
     private const int Enotdir = 20;
+    private const int Eloop = 40;
 
     /// <param name="hint">What to check when the path is no regular file.</param>
     public static SafeFileHandle OpenRead(string path, string hint = "check Conntrack:ProcRoot") => Open(path, ReadOnly, hint);
+
+    /// <summary>Opens a file of root's own for reading: as <see cref="OpenRead"/>, but a symbolic link is refused, not followed.</summary>
+    public static SafeFileHandle OpenOwnRead(string path, string hint) => Open(path, ReadOnly | NoFollow, hint);
 
     /// <summary>For writing a sysctl from the start, as "echo N &gt;" does (O_TRUNC).</summary>
     public static SafeFileHandle OpenTruncatingWrite(string path) => Open(path, WriteOnly | Truncate, "check Conntrack:ProcRoot");
@@ -49,6 +54,19 @@ internal static class KernelFile
         }
 
         return buffer[..length];
+    }
+
+    /// <summary>The whole of a small file, or nothing where it cannot be read (a process that just exited).</summary>
+    public static byte[] ReadSmallOrEmpty(string path)
+    {
+        try
+        {
+            return ReadSmall(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
     }
 
     /// <summary>A small file's text (ASCII/UTF-8), or null with why it could not be read.</summary>
@@ -80,6 +98,7 @@ internal static class KernelFile
             {
                 Enoent => new FileNotFoundException($"Could not find file '{path}'.", path),
                 Enotdir => new DirectoryNotFoundException($"A directory in '{path}' is not a directory."),
+                Eloop when (flags & NoFollow) != 0 => new KernelFileException(ReadStatus.Malformed, $"a symbolic link, which is not followed; {hint}"),
                 Eacces or Eperm => new UnauthorizedAccessException($"Access to the path '{path}' is denied."),
                 // The errno travels in HResult, as .NET's own IOExceptions carry it (EROFS: read-only mount).
                 _ => new IOException($"{Marshal.GetPInvokeErrorMessage(errno)}: '{path}'", errno),

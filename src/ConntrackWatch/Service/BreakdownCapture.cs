@@ -43,7 +43,8 @@ internal sealed partial class BreakdownCapture(ConntrackSettings settings, TimeP
         for (int i = 0; i < verdict.Others.Count; i++)
         {
             NamespaceDecision other = verdict.Others[i];
-            if (IsPressure(other.Decision) && other.Namespace.Place is { } place
+            // An unprivileged user's namespace is not acted on: its owner could set off a dump of its table at will.
+            if (other.IsActedOn && IsPressure(other.Decision) && other.Namespace.Place is { } place
                 && TryStart(other.Namespace.Name, other.Namespace.Inode, place, other.Decision, options))
             {
                 return;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using ConntrackWatch.Text;
 
 namespace ConntrackWatch.Status;
 
@@ -14,7 +15,23 @@ internal static class StatusFormatter
 
     public static string Json(StatusReport report) => JsonSerializer.Serialize(report, JsonContext.StatusReport);
 
+    /// <summary>
+    /// The report for a terminal. Every line is escaped whole (<see cref="ExternalText.Escape"/>): names are
+    /// escaped where they enter already, and no value of any kind, a path or a kernel message included, can
+    /// put a control character on root's terminal.
+    /// </summary>
     public static string Text(StatusReport report)
+    {
+        string[] lines = Unescaped(report).Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            lines[i] = ExternalText.Escape(lines[i]);
+        }
+
+        return string.Join('\n', lines);
+    }
+
+    private static string Unescaped(StatusReport report)
     {
         var text = new StringBuilder();
         Line(text, "state", report.State.ToUpperInvariant());
@@ -86,7 +103,10 @@ internal static class StatusFormatter
     // One line per namespace, fullest first; a namespace with a raise due or refused has its decision under it.
     private static void Namespaces(StringBuilder text, StatusReport report, IReadOnlyList<StatusNamespace> namespaces)
     {
-        Line(text, "namespaces", $"{namespaces.Count} watched, {report.TotalEntries} entries in all");
+        int notVisible = report.UnseenNamespaces?.Count ?? 0;
+        Line(text, "namespaces", notVisible > 0
+            ? $"{namespaces.Count} watched, {notVisible} not visible, {report.TotalEntries} entries in all"
+            : $"{namespaces.Count} watched, {report.TotalEntries} entries in all");
         foreach (StatusNamespace each in namespaces)
         {
             string who = Kernel.Namespaces.NamespaceReading.SubjectOf(each.Name, each.Inode);
@@ -97,7 +117,8 @@ internal static class StatusFormatter
             }
 
             string drops = each.Drops is { } d ? $", drops {d}" : string.Empty;
-            text.Append(CultureInfo.InvariantCulture, $"  {who}: {count} of max {each.Max} ({each.Percent:0.0}%){drops}, {each.State.ToUpperInvariant()}\n");
+            string owner = each.Owner == "user" ? each.Counted ? ", owned by a user" : ", owned by a user: not counted" : string.Empty;
+            text.Append(CultureInfo.InvariantCulture, $"  {who}: {count} of max {each.Max} ({each.Percent:0.0}%){drops}, {each.State.ToUpperInvariant()}{owner}\n");
             if (each.Decision is { Action: not "none" } decision)
             {
                 text.Append(CultureInfo.InvariantCulture, $"    {decision.Describe()}\n");
@@ -148,6 +169,7 @@ internal static class StatusFormatter
 
     private static string Join(IReadOnlyList<Kernel.Breakdown.BreakdownLine> lines) => Kernel.Breakdown.BreakdownLine.Join(lines);
 
+    // "label:" in a column of 17, and at least one space after a label wider than that.
     private static void Line(StringBuilder text, string label, string value) =>
-        text.Append(CultureInfo.InvariantCulture, $"{label + ":",-17}{value}\n");
+        text.Append(CultureInfo.InvariantCulture, $"{label + ": ",-17}{value}\n");
 }

@@ -15,14 +15,16 @@ internal static class StatusNamespaces
         };
         foreach (NamespaceDecision other in verdict.Others)
         {
-            list.Add(StatusNamespace.From(other.Namespace.Name, other.Namespace.Inode, other.Decision, other.Namespace.Counters.TableFull));
+            list.Add(StatusNamespace.From(
+                other.Namespace.Name, other.Namespace.Inode, other.Decision, other.Namespace.Counters.TableFull, other.Namespace.Owner, other.IsActedOn));
         }
 
         foreach (NamespaceReading faulted in set.Others)
         {
             if (!faulted.IsOk)
             {
-                list.Add(new StatusNamespace(faulted.Name, faulted.Inode, null, null, null, null, null, "unknown", faulted.Fault));
+                list.Add(new StatusNamespace(faulted.Name, faulted.Inode, null, null, null, null, null, "unknown", faulted.Fault,
+                    StatusNamespace.OwnerName(faulted.Owner), Counted: false));
             }
         }
 

@@ -90,13 +90,19 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
             ? StatusState.Critical
             : decision.Kind == DecisionKind.Raise ? StatusState.Warning : StatusState.Ok;
 
-    /// <summary>The worst state of any namespace's decision: each is judged as the host's is.</summary>
+    /// <summary>
+    /// The worst state of any namespace's decision, each judged as the host's is; a namespace an unprivileged
+    /// user owns counts only with Conntrack:RaiseFor=All, as it raises only then: its owner could make it critical at will.
+    /// </summary>
     public static StatusState StateOf(in Verdict verdict)
     {
         StatusState worst = StateOf(verdict.Host);
         foreach (NamespaceDecision other in verdict.Others)
         {
-            worst = (StatusState)Math.Max((int)worst, (int)StateOf(other.Decision));
+            if (other.IsActedOn)
+            {
+                worst = (StatusState)Math.Max((int)worst, (int)StateOf(other.Decision));
+            }
         }
 
         return worst;

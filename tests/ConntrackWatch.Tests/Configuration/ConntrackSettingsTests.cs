@@ -27,6 +27,7 @@ public sealed class ConntrackSettingsTests
         [nameof(ConntrackOptions.StateDirectory)] = "/var/lib/elsewhere",
         [nameof(ConntrackOptions.Namespaces)] = "Host",
         [nameof(ConntrackOptions.NamespaceScanInterval)] = "00:01:00",
+        [nameof(ConntrackOptions.RaiseFor)] = "All",
         [nameof(ConntrackOptions.Breakdown)] = "false",
         [nameof(ConntrackOptions.BreakdownTop)] = "20",
     };

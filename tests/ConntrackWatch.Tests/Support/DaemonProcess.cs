@@ -67,6 +67,17 @@ public sealed partial class DaemonProcess : IDisposable
         return new DaemonProcess(new Process { StartInfo = start });
     }
 
+    /// <summary>Waits until standard output holds <paramref name="text"/>; throws when the process exits without it.</summary>
+    public async Task WaitForOutputTextAsync(string text, TimeSpan? timeout = null)
+    {
+        await Eventually.TrueAsync(() => Output.Contains(text, StringComparison.Ordinal) || HasExited,
+            $"stdout contains '{text}'. It has:\n{Output}", timeout ?? TimeSpan.FromSeconds(30));
+        if (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"exited before printing '{text}': {Error}");
+        }
+    }
+
     public async Task WaitForErrorTextAsync(string text, TimeSpan? timeout = null) =>
         await Eventually.TrueAsync(() => Error.Contains(text, StringComparison.Ordinal),
             $"stderr contains '{text}'. It has:\n{Error}", timeout ?? TimeSpan.FromSeconds(30));

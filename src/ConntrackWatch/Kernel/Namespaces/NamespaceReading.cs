@@ -8,8 +8,10 @@ namespace ConntrackWatch.Kernel.Namespaces;
 /// <param name="Counters">Its drop counters, summed over the CPUs.</param>
 /// <param name="Fault">Why its stat file could not be read at this poll; Count and Counters are then 0.</param>
 /// <param name="Place">Where its table is reached from: the path to enter it by, and its table file.</param>
+/// <param name="Owner">Whether the host governs it or an unprivileged user (<see cref="NamespaceOwner"/>).</param>
 internal readonly record struct NamespaceReading(
-    FileIdentity Key, string Name, long? Inode, long Count, ConntrackCounters Counters, string? Fault = null, NamespacePlace? Place = null)
+    FileIdentity Key, string Name, long? Inode, long Count, ConntrackCounters Counters, string? Fault = null, NamespacePlace? Place = null,
+    NamespaceOwner Owner = NamespaceOwner.System)
 {
     public bool IsOk => Fault is null;
 

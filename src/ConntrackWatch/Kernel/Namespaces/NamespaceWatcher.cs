@@ -1,4 +1,5 @@
 using System.Globalization;
+using ConntrackWatch.Text;
 using Microsoft.Win32.SafeHandles;
 
 namespace ConntrackWatch.Kernel.Namespaces;
@@ -17,6 +18,12 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
     /// <summary>The most namespaces watched; more are counted and reported, not read.</summary>
     public const int MaxNamespaces = 10_000;
 
+    /// <summary>
+    /// The most of them owned by unprivileged users: any user may make namespaces by the thousand, and must not
+    /// leave the host's containers unwatched by filling the cap first.
+    /// </summary>
+    public const int MaxUserNamespaces = 2_000;
+
     /// <summary>Where bind-mounted namespaces live: <c>ip netns</c>'s, then Docker's sandboxes.</summary>
     public static readonly IReadOnlyList<string> BindMountDirectories = ["/run/netns", "/run/docker/netns"];
 
@@ -24,6 +31,8 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
 
     private readonly Dictionary<FileIdentity, WatchedNamespace> _byKey = [];
     private readonly Dictionary<FileIdentity, Unenterable> _unenterable = [];
+    private readonly Dictionary<FileIdentity, string> _unreadable = [];
+    private readonly Dictionary<FileIdentity, NamespaceOwner> _leftOut = [];
     private readonly List<NamespaceReading> _readings = [];
     private readonly List<int> _pids = [];
     private readonly HashSet<FileIdentity> _seen = [];
@@ -38,7 +47,10 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
     private string _hostStatFile = string.Empty;
     private string _selfNamespace = string.Empty;
     private int _statPathPrefix;
+    private int _userOwned;
     private long _nextScan;
+    private UserNamespaceProbe? _owners;
+    private NamespaceNames.RootOwnedCheck? _rootOwned;
     private NamespaceSet _set = new([], null, [], null);
 
     /// <summary>Reads every namespace but the host's, scanning for new ones when <paramref name="scanInterval"/> has passed.</summary>
@@ -53,6 +65,9 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
             string prefix = procRoot.TrimEnd('/') + "/";
             _statPath = new byte[System.Text.Encoding.UTF8.GetByteCount(prefix) + 64]; // + a pid and the stat file's path
             _statPathPrefix = System.Text.Encoding.UTF8.GetBytes(prefix, _statPath);
+            _owners = new UserNamespaceProbe(procRoot);
+            // The host's cgroup tree is the one to judge the real /proc's cgroup paths by; a test tree has none.
+            _rootOwned = procRoot == "/proc" ? CgroupTree.IsRootOwned : null;
             _nextScan = 0;
         }
 
@@ -113,6 +128,9 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
 
         _byKey.Clear();
         _unenterable.Clear();
+        _unreadable.Clear();
+        _leftOut.Clear();
+        _userOwned = 0;
         _readings.Clear();
         _set = new NamespaceSet(_readings, null, [], null);
     }
@@ -122,6 +140,7 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
         if (_byKey.Remove(key, out WatchedNamespace? watched))
         {
             watched.Handle.Dispose();
+            _userOwned -= watched.Owner == NamespaceOwner.User ? 1 : 0;
         }
     }
 
@@ -143,7 +162,7 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
         long? hostInode = ProcDirectory.NamespaceInode(_selfNamespace);
         _seen.Clear();
         _unseen.Clear();
-        int beyondLimit = 0;
+        var overflow = default(Overflow);
         ProcDirectory.Pids(procRoot, _pids, _listing);
         foreach (int pid in _pids)
         {
@@ -152,22 +171,34 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
                 continue;
             }
 
-            if (_byKey.Count >= MaxNamespaces)
+            if (_unreadable.TryGetValue(key, out string? said))
             {
-                beyondLimit++;
+                _unseen.Add(said);
                 continue;
             }
 
-            string statFile = Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), CountersReader.StatFile);
-            if (WatchedNamespace.OfProcess(procRoot, pid, statFile, key) is { } watched)
+            NamespaceOwner owner = _leftOut.TryGetValue(key, out NamespaceOwner known)
+                ? known
+                : _owners!.OfProcess(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture)));
+            if (!HasRoomFor(owner, key, ref overflow))
             {
-                _byKey[key] = watched;
+                continue;
+            }
+
+            if (WatchedNamespace.OfProcess(procRoot, pid, key, owner, _rootOwned, out string? unreadable) is { } watched)
+            {
+                Add(watched);
+            }
+            else if (unreadable is not null)
+            {
+                _unreadable[key] = unreadable;
+                _unseen.Add(unreadable);
             }
         }
 
         if (procRoot == "/proc")
         {
-            ScanBindMounts(host, hostInode, _seen, _unseen, ref beyondLimit);
+            ScanBindMounts(host, hostInode, _seen, _unseen, ref overflow);
         }
 
         foreach (FileIdentity key in KeysNotIn(_byKey, _seen))
@@ -175,14 +206,50 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
             Remove(key);
         }
 
-        string? limitation = beyondLimit > 0
-            ? $"{beyondLimit} more namespaces were found than the {MaxNamespaces} watched; they are not read"
-            : null;
+        foreach (FileIdentity key in KeysNotIn(_unreadable, _seen))
+        {
+            _unreadable.Remove(key);
+        }
+
+        foreach (FileIdentity key in KeysNotIn(_leftOut, _seen))
+        {
+            _leftOut.Remove(key);
+        }
+
+        string? limitation = overflow.Describe();
         // A new set only when what it says changed: the poll logs each new one, and a scan leaves no garbage.
         if (_set.HostInode != hostInode || _set.Limitation != limitation || !_set.Unseen.SequenceEqual(_unseen))
         {
             _set = new NamespaceSet(_readings, hostInode, [.. _unseen], limitation);
         }
+    }
+
+    private void Add(WatchedNamespace watched)
+    {
+        _byKey[watched.Key] = watched;
+        _userOwned += watched.Owner == NamespaceOwner.User ? 1 : 0;
+    }
+
+    // Room under the cap, and for a user's namespace under the users' share of it; what finds none is kept aside
+    // (with its owner, so it is not examined again) and counted, and taken in at a later scan once there is room.
+    private bool HasRoomFor(NamespaceOwner owner, FileIdentity key, ref Overflow overflow)
+    {
+        if (_byKey.Count >= MaxNamespaces)
+        {
+            overflow.Beyond++;
+        }
+        else if (owner == NamespaceOwner.User && _userOwned >= MaxUserNamespaces)
+        {
+            overflow.UsersBeyond++;
+        }
+        else
+        {
+            _leftOut.Remove(key);
+            return true;
+        }
+
+        _leftOut[key] = owner;
+        return false;
     }
 
     // The keys of dictionary that kept does not hold, in a reused list: what a scan no longer found, to be removed
@@ -226,7 +293,7 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
         return null;
     }
 
-    private void ScanBindMounts(FileIdentity host, long? hostInode, HashSet<FileIdentity> seen, List<string> unseen, ref int beyondLimit)
+    private void ScanBindMounts(FileIdentity host, long? hostInode, HashSet<FileIdentity> seen, List<string> unseen, ref Overflow overflow)
     {
         HashSet<FileIdentity> live = _live;
         live.Clear();
@@ -246,7 +313,7 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
                     }
 
                     live.Add(bound);
-                    ScanBindMount(directory, fileName, rank, bound, host, seen, unseen, ref beyondLimit);
+                    ScanBindMount(directory, fileName, rank, bound, host, seen, unseen, ref overflow);
                 }
             }
         }
@@ -262,7 +329,7 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
     // leaves no garbage however many bind mounts there are.
     private void ScanBindMount(
         string directory, ReadOnlySpan<byte> fileName, NameRank rank, FileIdentity bound, FileIdentity host, HashSet<FileIdentity> seen,
-        List<string> unseen, ref int beyondLimit)
+        List<string> unseen, ref Overflow overflow)
     {
         if (KnownAs(bound) is { } known)
         {
@@ -283,7 +350,7 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
 
         if (_byKey.Count >= MaxNamespaces)
         {
-            beyondLimit++;
+            overflow.Beyond++;
             return;
         }
 
@@ -312,7 +379,15 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
         }
         else
         {
-            _byKey[key] = new WatchedNamespace(key, name, rank, (long)bound.Inode, handle, path, new NamespacePlace(path, null), bound);
+            NamespaceOwner owner = _owners!.OfBindMount(path);
+            if (owner == NamespaceOwner.User && _userOwned >= MaxUserNamespaces)
+            {
+                handle.Dispose();
+                overflow.UsersBeyond++;
+                return;
+            }
+
+            Add(new WatchedNamespace(key, name, rank, (long)bound.Inode, handle, path, new NamespacePlace(path, null), owner, bound));
             seen.Add(key);
         }
     }
@@ -329,12 +404,18 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
         return path[..length];
     }
 
+    // The file name is root's (both directories are), escaped all the same: it is shown on terminals and in labels.
     private static string NameOf(NameRank rank, ReadOnlySpan<byte> fileName) =>
-        (rank == NameRank.DockerNetns ? DockerPrefix : string.Empty) + System.Text.Encoding.UTF8.GetString(fileName);
+        (rank == NameRank.DockerNetns ? DockerPrefix : string.Empty) + ExternalText.FromBytes(fileName);
 
-    // Whether name is what NameOf would make, compared without making it.
+    // Whether name is what NameOf would make, compared without making it (but for a file name that needs escaping).
     private static bool NameIs(string name, NameRank rank, ReadOnlySpan<byte> fileName)
     {
+        if (!ExternalText.IsPlain(fileName))
+        {
+            return name == NameOf(rank, fileName);
+        }
+
         ReadOnlySpan<char> rest = name;
         if (rank == NameRank.DockerNetns)
         {
@@ -349,6 +430,21 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
         Span<char> decoded = stackalloc char[256];
         return System.Text.Encoding.UTF8.GetCharCount(fileName) <= decoded.Length
             && rest.SequenceEqual(decoded[..System.Text.Encoding.UTF8.GetChars(fileName, decoded)]);
+    }
+
+    /// <summary>Namespaces a scan found no room for, by whose they are; what the set's limitation says of them.</summary>
+    private struct Overflow
+    {
+        public int Beyond;
+        public int UsersBeyond;
+
+        public readonly string? Describe() => (Beyond, UsersBeyond) switch
+        {
+            (0, 0) => null,
+            (_, 0) => $"{Beyond} more namespaces were found than the {MaxNamespaces} watched; they are not read",
+            (0, _) => $"{UsersBeyond} namespaces owned by unprivileged users were found beyond the {MaxUserNamespaces} of theirs watched; they are not read",
+            _ => $"{Beyond} more namespaces were found than the {MaxNamespaces} watched, and {UsersBeyond} owned by unprivileged users beyond the {MaxUserNamespaces} of theirs; they are not read",
+        };
     }
 
     /// <summary>A bind mount that could not be entered: its name, and what the scan says of it while it lasts.</summary>

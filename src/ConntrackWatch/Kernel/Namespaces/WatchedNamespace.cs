@@ -8,7 +8,8 @@ namespace ConntrackWatch.Kernel.Namespaces;
 /// <param name="place">Where its table is reached from, for a breakdown.</param>
 /// <param name="bound">The bind mount's own identity, for a namespace entered through one.</param>
 internal sealed class WatchedNamespace(
-    FileIdentity key, string name, NameRank rank, long? inode, SafeFileHandle handle, string livenessPath, NamespacePlace place, FileIdentity? bound = null)
+    FileIdentity key, string name, NameRank rank, long? inode, SafeFileHandle handle, string livenessPath, NamespacePlace place,
+    NamespaceOwner owner, FileIdentity? bound = null)
 {
     private readonly NamespacePlace _place = place;
 
@@ -22,21 +23,46 @@ internal sealed class WatchedNamespace(
 
     public FileIdentity? Bound { get; } = bound;
 
+    /// <summary>Whether the host governs it, or an unprivileged user.</summary>
+    public NamespaceOwner Owner { get; } = owner;
+
     private NameRank _rank = rank;
 
     /// <summary>How telling <see cref="Name"/> is.</summary>
     public NameRank Rank => _rank;
 
-    public static WatchedNamespace? OfProcess(string procRoot, int pid, string statFile, FileIdentity key)
+    /// <summary>
+    /// The namespace of process <paramref name="pid"/>, known by <paramref name="key"/>; null when the process went,
+    /// or with <paramref name="unreadable"/> saying why its stat file cannot be read.
+    /// </summary>
+    public static WatchedNamespace? OfProcess(
+        string procRoot, int pid, FileIdentity key, NamespaceOwner owner, NamespaceNames.RootOwnedCheck? rootOwned, out string? unreadable)
     {
+        unreadable = null;
+        string directory = Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture));
+        string statFile = Path.Combine(directory, CountersReader.StatFile);
+        (string name, NameRank rank) = NamespaceNames.OfProcess(
+            pid,
+            KernelFile.ReadSmallOrEmpty(Path.Combine(directory, "cgroup")),
+            KernelFile.ReadSmallOrEmpty(Path.Combine(directory, "comm")),
+            ProcessStatus.RealUid(KernelFile.ReadSmallOrEmpty(Path.Combine(directory, "status"))),
+            rootOwned);
+        long? inode = ProcDirectory.NamespaceInode(Path.Combine(directory, "ns/net"));
         SafeFileHandle handle;
         try
         {
             handle = KernelFile.OpenRead(statFile);
         }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null; // gone already
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return null; // gone already, or not ours to read
+            // Found, but not readable: said, never left out in silence.
+            string why = e is UnauthorizedAccessException ? "permission denied" : e.Message;
+            unreadable = $"{NamespaceReading.SubjectOf(name, inode)}: its stat file {statFile} cannot be read ({why})";
+            return null;
         }
 
         if (!FileIdentity.TryOf(handle, out FileIdentity opened) || opened != key)
@@ -45,14 +71,8 @@ internal sealed class WatchedNamespace(
             return null;
         }
 
-        string directory = Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture));
-        string name = NamespaceNames.OfProcess(
-            pid, KernelFile.TryReadText(Path.Combine(directory, "cgroup"), out _), KernelFile.TryReadText(Path.Combine(directory, "comm"), out _));
-        NameRank rank = name.StartsWith("pid ", StringComparison.Ordinal) ? NameRank.Process
-            : name.StartsWith("unit ", StringComparison.Ordinal) ? NameRank.Unit
-            : NameRank.Container;
-        return new WatchedNamespace(key, name, rank, ProcDirectory.NamespaceInode(Path.Combine(directory, "ns/net")), handle, statFile,
-            new NamespacePlace(Path.Combine(directory, "ns/net"), Path.Combine(directory, "net/nf_conntrack")));
+        return new WatchedNamespace(key, name, rank, inode, handle, statFile,
+            new NamespacePlace(Path.Combine(directory, "ns/net"), Path.Combine(directory, "net/nf_conntrack")), owner);
     }
 
     public void Rename(string name, NameRank rank)
@@ -97,9 +117,9 @@ internal sealed class WatchedNamespace(
             return false;
         }
 
-        reading = new NamespaceReading(Key, Name, Inode, count, counters, Place: _place);
+        reading = new NamespaceReading(Key, Name, Inode, count, counters, Place: _place, Owner: Owner);
         return true;
     }
 
-    private NamespaceReading Faulted(string fault) => new(Key, Name, Inode, 0, default, fault, _place);
+    private NamespaceReading Faulted(string fault) => new(Key, Name, Inode, 0, default, fault, _place, Owner);
 }
