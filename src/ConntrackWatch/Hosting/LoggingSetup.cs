@@ -10,7 +10,7 @@ namespace ConntrackWatch.Hosting;
 /// <summary>Serilog, configured in code (no reflection-based settings reader, so Native AOT stays clean).</summary>
 internal static class LoggingSetup
 {
-    private const string ConsoleTemplate = "{Timestamp:yyyy-MM-dd HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}";
+    private const string ConsoleTemplate = "{Timestamp:yyyy-MM-dd HH:mm:ss} {Level:u3} {Message:lj} {Exception}";
 
     /// <summary>To journald when <paramref name="journald"/> is given, else to standard error.</summary>
     public static LoggerConfiguration Configure(LoggerConfiguration logger, JournaldOptions? journald)
@@ -30,10 +30,7 @@ internal static class LoggingSetup
             });
         }
 
-        // Standard error only: standard output belongs to `status --json`.
-        return logger.WriteTo.Console(
-            outputTemplate: ConsoleTemplate,
-            standardErrorFromLevel: LogEventLevel.Verbose,
-            formatProvider: CultureInfo.InvariantCulture);
+        // Standard error only: standard output belongs to `status --json`. One line per event, whatever it holds.
+        return logger.WriteTo.Console(new OneLineFormatter(ConsoleTemplate), standardErrorFromLevel: LogEventLevel.Verbose);
     }
 }

@@ -19,6 +19,8 @@ internal sealed class ServiceNotifications(SystemdNotifier notifier, TimeProvide
 
     public bool IsReady => _ready;
 
+    private static ReadOnlySpan<byte> Withheld => "see the journal"u8;
+
     /// <summary>
     /// READY=1 after the first poll, whether it read conntrack, found it absent or hit a fault it logged: in each
     /// case the daemon is up and watching. Later polls only update STATUS=.
@@ -28,7 +30,14 @@ internal sealed class ServiceNotifications(SystemdNotifier notifier, TimeProvide
         Volatile.Write(ref _lastPollCompleted, time.GetTimestamp());
         ReadOnlySpan<byte> prefix = _ready ? "STATUS="u8 : "READY=1\nSTATUS="u8;
         prefix.CopyTo(_status);
-        notifier.Send(_status.AsSpan(0, prefix.Length + WriteStatusLine(report, _status.AsSpan(prefix.Length))));
+        int length = prefix.Length + WriteStatusLine(report, _status.AsSpan(prefix.Length));
+        if (!notifier.Send(_status.AsSpan(0, length), valueStart: prefix.Length) && notifier.IsEnabled)
+        {
+            // Names are escaped where they enter, so this is a defence in depth: READY=1 must still go out.
+            Withheld.CopyTo(_status.AsSpan(prefix.Length));
+            notifier.Send(_status.AsSpan(0, prefix.Length + Withheld.Length));
+        }
+
         _ready = true;
     }
 

@@ -5,8 +5,8 @@ using System.Text;
 namespace ConntrackWatch.Systemd;
 
 /// <summary>
-/// sd_notify(3): datagrams to the socket systemd names in NOTIFY_SOCKET. Enabled by that variable alone, not by
-/// guessing from the parent process, which ProtectProc=invisible hides. Keeps one socket open.
+/// sd_notify(3): datagrams to the socket systemd names in NOTIFY_SOCKET. Enabled by that variable alone. Keeps one
+/// socket open.
 /// </summary>
 internal sealed class SystemdNotifier : IDisposable
 {
@@ -30,6 +30,14 @@ internal sealed class SystemdNotifier : IDisposable
 
     /// <summary>Sends "KEY=VALUE" lines; false when not under systemd or the send failed (never throws).</summary>
     public bool Send(string message) => Send(Encoding.UTF8.GetBytes(message));
+
+    /// <summary>
+    /// Sends "KEY=VALUE" lines whose last value, from <paramref name="valueStart"/> on, is made from data (a
+    /// namespace's name, a path): refused, and false, when it holds a line feed or a NUL, with which it would end
+    /// early or begin an assignment of its own (STOPPING=1, MAINPID=).
+    /// </summary>
+    public bool Send(ReadOnlySpan<byte> message, int valueStart) =>
+        message[valueStart..].IndexOfAny((byte)'\n', (byte)0) < 0 && Send(message);
 
     /// <summary>Sends "KEY=VALUE" lines already in UTF-8: after the first, a send allocates nothing.</summary>
     public bool Send(ReadOnlySpan<byte> message)

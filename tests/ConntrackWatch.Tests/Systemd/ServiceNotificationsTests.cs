@@ -25,6 +25,21 @@ public sealed class ServiceNotificationsTests
     }
 
     [Fact]
+    public void AStatusValueWithALineFeedIsNeverSentAndReadinessStillIs()
+    {
+        // Names are escaped where they enter; this is the sender's own refusal, for any value that slipped through.
+        using var notify = new NotifySocket();
+        using var harness = new PollHarness(FakeProcTree.Modern(count: 1, max: 100), notify.EnvironmentValue);
+        var notifications = harness.Get<ServiceNotifications>();
+
+        notifications.Publish(Reports.Of(PollOutcome.Skipped, "x\nSTOPPING=1\nx"));
+        notifications.Publish(Reports.Of(PollOutcome.Skipped, "nul\0MAINPID=1"));
+
+        Assert.Equal("READY=1\nSTATUS=see the journal", notify.Receive());
+        Assert.Equal("STATUS=see the journal", notify.Receive());
+    }
+
+    [Fact]
     public void ShowsTheNewMaxRightAfterARaise()
     {
         var decision = new RaiseDecision(DecisionKind.Raise, 65, 100, 60, 120, 5000, false, "r");

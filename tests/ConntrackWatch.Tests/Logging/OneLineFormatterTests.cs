@@ -1,0 +1,25 @@
+using ConntrackWatch.Logging;
+using Serilog.Events;
+using Serilog.Parsing;
+
+namespace ConntrackWatch.Tests.Logging;
+
+public sealed class OneLineFormatterTests
+{
+    [Fact]
+    public void AnEventIsOneLineWhateverItsValuesAndExceptionHold()
+    {
+        var template = new MessageTemplateParser().Parse("Raised for {Namespace}: {Reason}");
+        var logEvent = new LogEvent(
+            new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero), LogEventLevel.Warning, new InvalidOperationException("two\nlines"), template,
+            [new LogEventProperty("Namespace", new ScalarValue("x\n<0>PANIC\nx")), new LogEventProperty("Reason", new ScalarValue("\u001b[2J\u202e"))]);
+        using var output = new StringWriter();
+
+        new OneLineFormatter("{Timestamp:yyyy-MM-dd HH:mm:ss} {Level:u3} {Message:lj} {Exception}").Format(logEvent, output);
+
+        string text = output.ToString();
+        Assert.EndsWith("\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(text[..^1], c => char.IsControl(c) || c == '\u202e');
+        Assert.StartsWith(@"2026-12-01 08:00:00 WRN Raised for x\x0a<0>PANIC\x0ax: \x1b[2J\u202e System.InvalidOperationException: two\x0alines", text, StringComparison.Ordinal);
+    }
+}
