@@ -71,9 +71,15 @@ internal sealed class ConntrackMeter : IPollPublisher, IDisposable
             {
                 _namespaces[_namespaceCount++] = (NamespaceNames.Host, report.Verdict.Host.Count);
                 IReadOnlyList<NamespaceDecision> others = report.Verdict.Others;
-                for (int i = 0; i < others.Count && _namespaceCount < _namespaces.Length; i++)
+                int count = Math.Min(others.Count, _namespaces.Length - 1);
+                for (int i = 0; i < count; i++)
                 {
-                    _namespaces[_namespaceCount++] = (others[i].Namespace.Name, others[i].Namespace.Count);
+                    // The only tag is the name: namespaces that share one are told apart (made only for them).
+                    NamespaceReading other = others[i].Namespace;
+                    string tag = NamespaceLabels.Collides(others, count, i, null, byInode: false)
+                        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{other.Name} #{other.Key.Inode}")
+                        : other.Name;
+                    _namespaces[_namespaceCount++] = (tag, other.Count);
                 }
             }
         }

@@ -1,4 +1,5 @@
 using ConntrackWatch.Configuration;
+using ConntrackWatch.Kernel;
 using ConntrackWatch.Logging;
 using ConntrackWatch.Service;
 using Microsoft.Extensions.Logging;
@@ -16,7 +17,7 @@ internal sealed partial class MetricsPublisher(
     private readonly string? _path = options.Value.ResolveTextfile();
     private readonly RepeatLimiter _faults = new(time);
     private readonly byte[] _text = new byte[PrometheusText.BufferSize];
-    private TextfileWriter? _writer;
+    private AtomicFile? _writer;
 
     public string? TextfilePath => _path;
 
@@ -27,7 +28,7 @@ internal sealed partial class MetricsPublisher(
             return;
         }
 
-        _writer ??= new TextfileWriter(_path);
+        _writer ??= new AtomicFile(_path, $"{MetricsOptions.SectionName}:{nameof(MetricsOptions.TextfilePath)}");
         int length = PrometheusText.Render(report, _text, options.Value.NamespaceSeries);
         if (_writer.Write(_text.AsSpan(0, length)) is { } problem)
         {

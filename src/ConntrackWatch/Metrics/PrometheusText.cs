@@ -4,6 +4,7 @@ using ConntrackWatch.Configuration;
 using ConntrackWatch.Decisions;
 using ConntrackWatch.Kernel.Namespaces;
 using ConntrackWatch.Service;
+using ConntrackWatch.Text;
 
 namespace ConntrackWatch.Metrics;
 
@@ -16,10 +17,9 @@ internal static class PrometheusText
     /// <summary>Enough for every metric of the table and the per-namespace series at their limit, with room to spare.</summary>
     public const int BufferSize = 8 * 1024 + (MetricsOptions.MaxNamespaceSeries * NamespaceSeriesBytes);
 
-    // Two series of one namespace: the metric names, a name label of at most MaxLabelChars characters (each of up
-    // to 3 UTF-8 bytes, escaped to at most twice that), the inode label and two values.
-    private const int MaxLabelChars = 128;
-    private const int NamespaceSeriesBytes = 2 * (64 + (MaxLabelChars * 3 * 2) + 64);
+    // Two series of one namespace: the metric names, a name label (each byte escaped to at most two), the
+    // disambiguating suffix, the inode label and two values.
+    private const int NamespaceSeriesBytes = 2 * (64 + (NamespaceLabels.MaxNameBytes * 2) + 32 + 64);
 
     private static ReadOnlySpan<byte> EntriesHeader =>
         "# HELP conntrackwatch_namespace_entries Connection-tracking entries of one network namespace (the fullest, up to Metrics:NamespaceSeries).\n# TYPE conntrackwatch_namespace_entries gauge\n"u8;
@@ -66,36 +66,43 @@ internal static class PrometheusText
         int length = header.Length;
         Verdict verdict = report.Verdict;
         long? hostDrops = report.Counters?.TableFull;
-        length += Series(destination[length..], name, "host", report.Reading.Namespaces!.HostInode, drops ? hostDrops : verdict.Host.Count);
-        for (int i = 0; i < verdict.Others.Count && i < limit - 1; i++)
+        length += Series(destination[length..], name, NamespaceNames.Host, null, report.Reading.Namespaces!.HostInode, drops ? hostDrops : verdict.Host.Count);
+        int count = Math.Min(verdict.Others.Count, limit - 1);
+        for (int i = 0; i < count; i++)
         {
             NamespaceReading other = verdict.Others[i].Namespace;
-            length += Series(destination[length..], name, other.Name, other.Inode, drops ? other.Counters.TableFull : other.Count);
+            ulong? suffix = NamespaceLabels.Collides(verdict.Others, count, i, report.Reading.Namespaces.HostInode, byInode: true) ? other.Key.Inode : null;
+            length += Series(destination[length..], name, other.Name, suffix, other.Inode, drops ? other.Counters.TableFull : other.Count);
         }
 
         return length;
     }
 
-    // name{namespace="web",inode="4026532177"} 700
-    private static int Series(Span<byte> destination, ReadOnlySpan<byte> name, string label, long? inode, double? value)
+    // name{namespace="web",inode="4026532177"} 700, or namespace="web #4026532301" where two would share the set.
+    private static int Series(Span<byte> destination, ReadOnlySpan<byte> name, string label, ulong? suffix, long? inode, double? value)
     {
         name.CopyTo(destination);
         int length = name.Length;
         length += Copy("{namespace=\""u8, destination[length..]);
-        ReadOnlySpan<char> text = label.AsSpan(0, Math.Min(label.Length, MaxLabelChars));
-        foreach (char c in text)
+        // Escaped where it was made already; bounded in bytes here, between characters, whatever it holds.
+        foreach (Rune rune in ExternalText.Escape(label, NamespaceLabels.MaxNameBytes).EnumerateRunes())
         {
             // The exposition format escapes backslash, double quote and line feed in label values.
-            ReadOnlySpan<char> piece = c switch
+            ReadOnlySpan<byte> piece = rune.Value switch
             {
-                '\\' => "\\\\",
-                '"' => "\\\"",
-                '\n' => "\\n",
+                '\\' => "\\\\"u8,
+                '"' => "\\\""u8,
+                '\n' => "\\n"u8,
                 _ => default,
             };
-            length += piece.IsEmpty
-                ? Encoding.UTF8.GetBytes(new ReadOnlySpan<char>(in c), destination[length..])
-                : Encoding.UTF8.GetBytes(piece, destination[length..]);
+            length += piece.IsEmpty ? rune.EncodeToUtf8(destination[length..]) : Copy(piece, destination[length..]);
+        }
+
+        if (suffix is { } key)
+        {
+            length += Copy(" #"u8, destination[length..]);
+            key.TryFormat(destination[length..], out int digits, default, CultureInfo.InvariantCulture);
+            length += digits;
         }
 
         length += Copy("\",inode=\""u8, destination[length..]);

@@ -12,22 +12,59 @@ public sealed class NodeExporterTests
     [Fact]
     public async Task NodeExporterServesTheTextfileWithoutScrapeErrors()
     {
-        string nodeExporter = Prerequisite.RequireExecutable("prometheus-node-exporter");
         using var directory = new TempDirectory();
         using var harness = new PollHarness(FakeProcTree.Modern(count: 65, max: 100).WithStat(drop: 5), ("Metrics:TextfilePath", directory.Path));
         harness.PollAndPublish();
-        int port = FreePort();
 
+        (string metrics, _) = await ScrapeAsync(directory.Path);
+
+        Assert.Contains("node_textfile_scrape_error 0", metrics, StringComparison.Ordinal);
+        Assert.Contains("conntrackwatch_entries 65", metrics, StringComparison.Ordinal);
+        Assert.Contains("conntrackwatch_max_entries 120", metrics, StringComparison.Ordinal);
+        Assert.Contains("conntrackwatch_kernel_drop_total 5", metrics, StringComparison.Ordinal);
+        Assert.Contains("# TYPE conntrackwatch_raises_total counter", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NodeExporterServesTwoNamespacesOfOneNameAndInodeWithoutACollision()
+    {
+        // Two namespaces whose processes share a cgroup, and whose inode reads alike: every label would be the same.
+        const string Cgroup = "0::/system.slice/web.service\n";
+        using var directory = new TempDirectory();
+        FakeProcTree tree = FakeProcTree.Modern(count: 5, max: 100)
+            .WithProcessNamespace(100, entries: 7, cgroup: Cgroup)
+            .WithProcessNamespace(200, entries: 3, cgroup: Cgroup);
+        File.Delete(tree.PathOf("200/ns/net"));
+        Command.RunChecked("ln", tree.PathOf("100/ns/net"), tree.PathOf("200/ns/net"));
+        using var harness = new PollHarness(tree, ("Metrics:TextfilePath", directory.Path));
+        harness.PollAndPublish();
+
+        (string metrics, string log) = await ScrapeAsync(directory.Path);
+
+        Assert.Contains("node_textfile_scrape_error 0", metrics, StringComparison.Ordinal);
+        string[] web = [.. metrics.Split('\n').Where(l => l.StartsWith("conntrackwatch_namespace_entries{", StringComparison.Ordinal) && l.Contains("web.service", StringComparison.Ordinal))];
+        Assert.Equal(2, web.Length);
+        Assert.Contains(web, l => l.EndsWith(" 7", StringComparison.Ordinal));
+        Assert.Contains(web, l => l.EndsWith(" 3", StringComparison.Ordinal));
+        Assert.DoesNotContain("collected before", log, StringComparison.Ordinal);
+    }
+
+    // node_exporter with only the textfile collector, scraped once: the page, and what it logged meanwhile.
+    private static async Task<(string Metrics, string Log)> ScrapeAsync(string textfileDirectory)
+    {
+        string nodeExporter = Prerequisite.RequireExecutable("prometheus-node-exporter");
+        int port = FreePort();
         using Process exporter = Process.Start(new ProcessStartInfo(nodeExporter)
         {
             ArgumentList =
             {
                 "--collector.disable-defaults", "--collector.textfile",
-                $"--collector.textfile.directory={directory.Path}", $"--web.listen-address=127.0.0.1:{port}",
+                $"--collector.textfile.directory={textfileDirectory}", $"--web.listen-address=127.0.0.1:{port}",
             },
             RedirectStandardError = true,
             UseShellExecute = false,
         })!;
+        Task<string> log = exporter.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         try
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
@@ -44,17 +81,16 @@ public sealed class NodeExporterTests
                     return false;
                 }
             }, "node_exporter answers on /metrics");
-
-            Assert.Contains("node_textfile_scrape_error 0", metrics, StringComparison.Ordinal);
-            Assert.Contains("conntrackwatch_entries 65", metrics, StringComparison.Ordinal);
-            Assert.Contains("conntrackwatch_max_entries 120", metrics, StringComparison.Ordinal);
-            Assert.Contains("conntrackwatch_kernel_drop_total 5", metrics, StringComparison.Ordinal);
-            Assert.Contains("# TYPE conntrackwatch_raises_total counter", metrics, StringComparison.Ordinal);
+            exporter.Kill();
+            await exporter.WaitForExitAsync(TestContext.Current.CancellationToken);
+            return (metrics, await log);
         }
         finally
         {
-            exporter.Kill();
-            await exporter.WaitForExitAsync(TestContext.Current.CancellationToken);
+            if (!exporter.HasExited)
+            {
+                exporter.Kill();
+            }
         }
     }
 

@@ -102,9 +102,10 @@ public sealed partial class PrometheusTextTests
     [Fact]
     public void EscapesNamespaceNamesAsTheExpositionFormatSays()
     {
+        // A line feed is escaped where the name is made (\x0a); the label escapes the backslash of that too.
         string text = PrometheusText.Render(WithNamespaces(("a\"b\\c\nd", 5, 0)));
 
-        Assert.Contains("{namespace=\"a\\\"b\\\\c\\nd\",inode=\"4026532001\"} 5\n", text, StringComparison.Ordinal);
+        Assert.Contains("{namespace=\"a\\\"b\\\\c\\\\x0ad\",inode=\"4026532001\"} 5\n", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -118,10 +119,45 @@ public sealed partial class PrometheusTextTests
         Assert.Equal(MetricsOptions.MaxNamespaceSeries, text.Split('\n').Count(l => l.StartsWith("conntrackwatch_namespace_entries{", StringComparison.Ordinal)));
     }
 
-    private static PollReport WithNamespaces(params (string Name, long Count, long Drops)[] namespaces)
+    [Fact]
+    public void NamespacesThatWouldShareEveryLabelAreToldApartByTheirStatFilesInode()
     {
-        NamespaceReading[] others = [.. namespaces.Select((n, i) => new NamespaceReading(
-            new FileIdentity((ulong)i + 1, 1), n.Name, 4026532001 + i, n.Count, new ConntrackCounters(n.Drops, 0, 0, null)))];
+        // What the hardened unit sees of two namespaces of one cgroup: one name, no inode.
+        string text = PrometheusText.Render(WithReadings(
+            new NamespaceReading(new FileIdentity(11, 1), "unit web.service", null, 7, default),
+            new NamespaceReading(new FileIdentity(12, 1), "unit web.service", null, 3, default),
+            new NamespaceReading(new FileIdentity(13, 1), "host", null, 2, default),
+            new NamespaceReading(new FileIdentity(14, 1), "unit db.service", null, 1, default)));
+
+        string[] series = [.. text.Split('\n').Where(l => l.StartsWith("conntrackwatch_namespace_entries{", StringComparison.Ordinal))];
+        Assert.Equal(
+        [
+            "conntrackwatch_namespace_entries{namespace=\"host\",inode=\"4026531833\"} 1234",
+            "conntrackwatch_namespace_entries{namespace=\"unit web.service #11\",inode=\"\"} 7",
+            "conntrackwatch_namespace_entries{namespace=\"unit web.service #12\",inode=\"\"} 3",
+            "conntrackwatch_namespace_entries{namespace=\"host\",inode=\"\"} 2", // the inode tells it from the host's
+            "conntrackwatch_namespace_entries{namespace=\"unit db.service\",inode=\"\"} 1",
+        ], series);
+    }
+
+    [Fact]
+    public void ALabelKeepsCharactersOutsideTheBmpWholeAndIsBoundedInBytesBetweenCharacters()
+    {
+        string text = PrometheusText.Render(WithNamespaces(("\U0001F600 web", 5, 0), (new string('\u00e9', 150), 4, 0)));
+
+        Assert.Contains("{namespace=\"\U0001F600 web\",", text, StringComparison.Ordinal);
+        string cut = text.Split('\n').First(l => l.Contains('\u00e9', StringComparison.Ordinal) && l.StartsWith("conntrackwatch_namespace_entries", StringComparison.Ordinal));
+        string label = cut[(cut.IndexOf('"', StringComparison.Ordinal) + 1)..cut.IndexOf("\",inode", StringComparison.Ordinal)];
+        Assert.Equal(new string('\u00e9', 94) + "…", label); // 94 x 2 bytes + the 3-byte mark: 191 of 192
+        Assert.DoesNotContain('\uFFFD', text);
+    }
+
+    private static PollReport WithNamespaces(params (string Name, long Count, long Drops)[] namespaces) =>
+        WithReadings([.. namespaces.Select((n, i) => new NamespaceReading(
+            new FileIdentity((ulong)i + 1, 1), n.Name, 4026532001 + i, n.Count, new ConntrackCounters(n.Drops, 0, 0, null)))]);
+
+    private static PollReport WithReadings(params NamespaceReading[] others)
+    {
         KernelReading reading = Reading with { Namespaces = new NamespaceSet(others, 4026531833, [], null) };
         var windows = new NamespaceWindows(2);
         Verdict verdict = windows.AddAndDecide(reading, 0, new PolicySettings(60, 2.0, TimeSpan.Zero));
