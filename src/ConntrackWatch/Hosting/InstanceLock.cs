@@ -1,29 +1,51 @@
-using System.Security.Cryptography;
+using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
+using ConntrackWatch.Kernel;
+using Microsoft.Win32.SafeHandles;
 
 namespace ConntrackWatch.Hosting;
 
 /// <summary>
 /// One daemon per proc root: two would raise the same maximum in turn and fight over the textfile. The lock is an
-/// exclusive lock (flock) on a file in the runtime directory (RuntimeDirectory=conntrackwatch), held while the
-/// process lives and released by the kernel when it ends, however it ends. <c>status</c> takes none.
+/// exclusive flock(2) on a file in the runtime directory (RuntimeDirectory=conntrackwatch), held while the process
+/// lives and released by the kernel when it ends, however it ends; a clean stop also removes the file. It is root's
+/// file: made only in a directory nobody else can write (<see cref="DirectoryTrust"/>), never through a link.
+/// <c>status</c> takes none.
 /// </summary>
 internal sealed class InstanceLock : IDisposable
 {
     public const string DefaultDirectory = "/run/conntrackwatch";
 
-    private readonly FileStream _file;
+    private const int ReadWrite = 0x2;
+    private const int Create = 0x40;
+    private const int NoFollow = 0x20000;
+    private const int CloseOnExec = 0x80000;
+    private const int Readable = 0b110_100_100;
+    private const int LockExclusive = 2;
+    private const int LockNonBlocking = 4;
+    private const int Ewouldblock = 11;
 
-    private InstanceLock(FileStream file) => _file = file;
+    private readonly SafeFileHandle _file;
+    private readonly string _path;
+
+    private InstanceLock(SafeFileHandle file, string path)
+    {
+        _file = file;
+        _path = path;
+    }
 
     /// <summary>The directory: systemd's $RUNTIME_DIRECTORY (its first path), else /run/conntrackwatch.</summary>
     public static string DirectoryFrom(Func<string, string?> environment) =>
         environment("RUNTIME_DIRECTORY") is { Length: > 0 } paths ? paths.Split(':')[0] : DefaultDirectory;
 
-    /// <summary>The lock file for <paramref name="procRoot"/>: the real /proc has a plain name, a test tree one of its own.</summary>
+    /// <summary>
+    /// The lock file for <paramref name="procRoot"/>: the real /proc has a plain name, any other one of its own,
+    /// named by a 64-bit FNV-1a of the path (no cryptography, so no OpenSSL at run time).
+    /// </summary>
     public static string PathFor(string directory, string procRoot) => Path.Combine(directory, procRoot == "/proc"
         ? "daemon.lock"
-        : $"daemon-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(procRoot)))[..16]}.lock");
+        : string.Create(CultureInfo.InvariantCulture, $"daemon-{Fnv1a(Encoding.UTF8.GetBytes(procRoot)):x16}.lock"));
 
     /// <summary>
     /// Takes the lock; null with <paramref name="problem"/> when another daemon holds it, or when the lock file
@@ -31,42 +53,76 @@ internal sealed class InstanceLock : IDisposable
     /// </summary>
     public static InstanceLock? TryTake(string path, out bool held, out string? problem)
     {
+        held = false;
+        string directory = Path.GetDirectoryName(path)!;
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            // FileShare.None is an exclusive flock(2) on Unix, refused at once while another process holds it.
-            var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            held = false;
-            problem = null;
-            return new InstanceLock(file);
-        }
-        catch (IOException e) when (File.Exists(path) && e is not PathTooLongException && IsHeldElsewhere(path))
-        {
-            held = true;
-            problem = $"another conntrackwatch daemon is running for the same proc ({path} is locked); stop it first " +
-                "(systemctl stop conntrackwatch), or use `conntrackwatch status` to read without a daemon";
-            return null;
+            Directory.CreateDirectory(directory);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            held = false;
             problem = $"cannot make the lock file {path}: {e.Message}; running without a guard against a second daemon";
             return null;
         }
+
+        if (DirectoryTrust.ProblemOf(directory, "RuntimeDirectory= (or $RUNTIME_DIRECTORY)", ownerMatters: true) is { } untrusted)
+        {
+            problem = $"{untrusted}; running without a guard against a second daemon";
+            return null;
+        }
+
+        // A stopping daemon removes the file after this one opened it: the lock is then on a file no longer
+        // there, and the open is tried again.
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            int fd = Posix.Open(path, ReadWrite | Create | NoFollow | CloseOnExec, Readable);
+            if (fd < 0)
+            {
+                problem = $"cannot make the lock file {path}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}; running without a guard against a second daemon";
+                return null;
+            }
+
+            var file = new SafeFileHandle(fd, ownsHandle: true);
+            if (Posix.Fchmod(fd, Readable) != 0 || Posix.Flock(fd, LockExclusive | LockNonBlocking) != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                file.Dispose();
+                held = errno == Ewouldblock;
+                problem = held
+                    ? $"another conntrackwatch daemon is running for the same proc ({path} is locked); stop it first " +
+                      "(systemctl stop conntrackwatch), or use `conntrackwatch status` to read without a daemon"
+                    : $"cannot lock {path}: {Marshal.GetPInvokeErrorMessage(errno)}; running without a guard against a second daemon";
+                return null;
+            }
+
+            if (FileIdentity.TryOf(file, out FileIdentity locked) && FileIdentity.TryOf(path, out FileIdentity named) && locked == named)
+            {
+                problem = null;
+                return new InstanceLock(file, path);
+            }
+
+            file.Dispose();
+        }
+
+        problem = $"cannot keep a lock on {path}: it is removed as soon as it is made; running without a guard against a second daemon";
+        return null;
     }
 
-    public void Dispose() => _file.Dispose();
-
-    private static bool IsHeldElsewhere(string path)
+    /// <summary>Removes the file, then lets the lock go: a daemon that opened it meanwhile sees it gone and opens anew.</summary>
+    public void Dispose()
     {
-        try
+        Posix.Unlink(_path);
+        _file.Dispose();
+    }
+
+    private static ulong Fnv1a(ReadOnlySpan<byte> bytes)
+    {
+        ulong hash = 14695981039346656037;
+        foreach (byte b in bytes)
         {
-            using var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None);
-            return false;
+            hash = (hash ^ b) * 1099511628211;
         }
-        catch (IOException)
-        {
-            return true;
-        }
+
+        return hash;
     }
 }

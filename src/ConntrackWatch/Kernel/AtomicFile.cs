@@ -1,55 +1,54 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using ConntrackWatch.Kernel;
 
-namespace ConntrackWatch.Metrics;
+namespace ConntrackWatch.Kernel;
 
 /// <summary>
-/// Replaces one file atomically: writes a temporary file beside it, then renames it over the old one, so that
-/// node_exporter never reads half a file. World-readable whatever the service's umask: node_exporter runs as
-/// another user. Safe in a directory others can write to: the temporary name is unpredictable (random, per
-/// process) and created O_CREAT|O_EXCL, which never follows a link (POSIX); its mode is set through the
-/// descriptor; rename(2) replaces a link at the final name rather than writing through it. A directory every user
-/// may write to without the sticky bit is refused: anyone could swap the file node_exporter serves. Straight
-/// system calls on a kept name: a steady-state write allocates nothing.
+/// Replaces one file of root's atomically: writes a temporary file beside it, then renames it over the old one, so
+/// that a reader (node_exporter, the next start) never sees half a file. Readable by all (rw-r--r--) whatever the
+/// service's umask: node_exporter runs as another user. Safe in a directory others can write to: the directory is
+/// checked first (<see cref="DirectoryTrust"/>); the temporary name is unpredictable (random, per process) and
+/// created O_CREAT|O_EXCL|O_NOFOLLOW, which never follows a link; its mode is set through the descriptor;
+/// rename(2) replaces a link at the final name rather than writing through it. Straight system calls on a kept
+/// name: a steady-state write allocates nothing.
 /// </summary>
-internal sealed class TextfileWriter(string path)
+/// <param name="key">The setting that names the file, for the fix in a message.</param>
+/// <param name="durable">fsync before the rename: the file must survive a crash (the learned maximum).</param>
+/// <param name="ownerMatters">Refuse a directory another non-root user owns (<see cref="DirectoryTrust"/>).</param>
+internal sealed class AtomicFile(string path, string key, bool durable = false, bool ownerMatters = false)
 {
     private const int WriteOnly = 0x1;
     private const int Create = 0x40;
     private const int Exclusive = 0x80;
+    private const int NoFollow = 0x20000;
     private const int CloseOnExec = 0x80000;
     private const int Eexist = 17;
     private const int Eintr = 4;
 
     // rw-r--r--: node_exporter, another user, reads it.
     private const int Readable = 0b110_100_100;
-    private const int OthersMayWrite = 0b000_000_010;
-    private const int Sticky = 0b1_000_000_000;
 
-    private readonly string _directory = Path.GetDirectoryName(path) ?? "/";
-    private readonly string _temporary = Path.Combine(
-        Path.GetDirectoryName(path) ?? "/", $".{Path.GetFileName(path)}.{RandomNumberGenerator.GetHexString(16, lowercase: true)}.tmp");
+    private readonly string _directory = System.IO.Path.GetDirectoryName(path) ?? "/";
+    private readonly string _temporary = System.IO.Path.Combine(
+        System.IO.Path.GetDirectoryName(path) ?? "/", $".{System.IO.Path.GetFileName(path)}.{RandomNumberGenerator.GetHexString(16, lowercase: true)}.tmp");
+
+    /// <summary>The file replaced.</summary>
+    public string Path { get; } = path;
 
     /// <summary>Null on success, else what went wrong.</summary>
     public string? Write(ReadOnlySpan<byte> content)
     {
-        if (!FileIdentity.TryModeOf(_directory, out int mode))
+        if (DirectoryTrust.ProblemOf(_directory, key, ownerMatters) is { } untrusted)
         {
-            return $"{_directory} cannot be examined: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}";
+            return untrusted;
         }
 
-        if ((mode & OthersMayWrite) != 0 && (mode & Sticky) == 0)
-        {
-            return $"{_directory} is writable by every user without the sticky bit, so anyone could replace the file; " +
-                $"chmod o-w {_directory} (or +t), or choose another Metrics:TextfilePath";
-        }
-
-        int fd = Posix.Open(_temporary, WriteOnly | Create | Exclusive | CloseOnExec, Readable);
+        const int Flags = WriteOnly | Create | Exclusive | NoFollow | CloseOnExec;
+        int fd = Posix.Open(_temporary, Flags, Readable);
         if (fd < 0 && Marshal.GetLastPInvokeError() == Eexist)
         {
             Posix.Unlink(_temporary); // left by a crash between create and rename: ours, or a planted link
-            fd = Posix.Open(_temporary, WriteOnly | Create | Exclusive | CloseOnExec, Readable);
+            fd = Posix.Open(_temporary, Flags, Readable);
         }
 
         if (fd < 0)
@@ -82,14 +81,20 @@ internal sealed class TextfileWriter(string path)
             }
         }
 
+        // The rename below must not publish an empty file after a crash.
+        if (problem is null && durable && Posix.Fsync(fd) != 0)
+        {
+            problem = Failure("cannot flush", _temporary);
+        }
+
         if (Posix.Close(fd) != 0 && problem is null)
         {
             problem = Failure("cannot write", _temporary);
         }
 
-        if (problem is null && Posix.Rename(_temporary, path) != 0)
+        if (problem is null && Posix.Rename(_temporary, Path) != 0)
         {
-            problem = Failure("cannot rename into place", path);
+            problem = Failure("cannot rename into place", Path);
         }
 
         if (problem is not null)

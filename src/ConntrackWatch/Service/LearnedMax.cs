@@ -18,9 +18,10 @@ internal readonly record struct LearnedMax(long Max, DateTimeOffset LearnedAt)
         learned = default;
         long? max = null;
         DateTimeOffset? at = null;
-        foreach (string raw in text.Split('\n'))
+        string[] lines = text.Split('\n');
+        for (int number = 1; number <= lines.Length; number++)
         {
-            string line = raw.Trim();
+            string line = lines[number - 1].Trim();
             if (line.Length == 0 || line[0] == '#')
             {
                 continue;
@@ -39,7 +40,9 @@ internal readonly record struct LearnedMax(long Max, DateTimeOffset LearnedAt)
             }
             else
             {
-                problem = $"unexpected line '{(line.Length > 60 ? line[..60] + "..." : line)}' (expected max=N with N from 1 to {int.MaxValue}, and learned=TIME)";
+                // The content is not quoted: whatever the file holds (a planted link's target was refused, but
+                // not every mistake is a link) must not reach the journal.
+                problem = $"line {number} is neither max=N with N from 1 to {int.MaxValue} nor learned=TIME";
                 return false;
             }
         }

@@ -9,6 +9,9 @@ namespace ConntrackWatch.Service;
 /// <summary>
 /// Keeps the learned maximum in the service's state directory (StateDirectory=conntrackwatch): written atomically
 /// after each raise, read once at start. A missing, corrupt or unreadable file is logged and ignored, never fatal.
+/// It is root's file: kept only in a directory nobody else can write (<see cref="DirectoryTrust"/>), created
+/// rw-r--r-- on its descriptor, read only as a bounded regular file and never through a link, and its content is
+/// never quoted in a message.
 /// </summary>
 internal sealed partial class LearnedMaxStore(TimeProvider time, ILogger<LearnedMaxStore> logger)
 {
@@ -17,7 +20,11 @@ internal sealed partial class LearnedMaxStore(TimeProvider time, ILogger<Learned
     // Two short lines: anything longer is not this file.
     private const int MaxFileSize = 4096;
 
+    private const string Key = "Conntrack:StateDirectory";
+    private const string Remedy = "delete it; it is rewritten at the next raise";
+
     private readonly RepeatLimiter _saveFaults = new(time);
+    private AtomicFile? _file;
 
     /// <summary>Writes <paramref name="max"/> as learned now; a failure is logged (without flooding) and polling goes on.</summary>
     public void Remember(string? directory, long max, TimeSpan repeatInterval)
@@ -28,31 +35,21 @@ internal sealed partial class LearnedMaxStore(TimeProvider time, ILogger<Learned
         }
 
         string path = Path.Combine(directory, FileName);
-        string temporary = Path.Combine(directory, $".{FileName}.{Guid.NewGuid():N}");
-        try
+        if (_file is null || _file.Path != path)
         {
-            using (var file = new FileStream(temporary, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write }))
-            {
-                file.Write(Encoding.UTF8.GetBytes(new LearnedMax(max, time.GetUtcNow()).Format()));
-                file.Flush(flushToDisk: true); // the rename below must not publish an empty file after a crash
-            }
-
-            File.Move(temporary, path, overwrite: true);
-            _saveFaults.Clear();
+            _file = new AtomicFile(path, Key, durable: true, ownerMatters: true);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+
+        if (_file.Write(Encoding.UTF8.GetBytes(new LearnedMax(max, time.GetUtcNow()).Format())) is { } problem)
         {
-            TryDelete(temporary);
-            string problem = e switch
-            {
-                DirectoryNotFoundException => "the directory does not exist",
-                UnauthorizedAccessException => "permission denied",
-                _ => e.Message,
-            };
             if (_saveFaults.ShouldReport(problem, repeatInterval))
             {
                 LogNotSaved(path, max, problem);
             }
+        }
+        else
+        {
+            _saveFaults.Clear();
         }
     }
 
@@ -66,21 +63,28 @@ internal sealed partial class LearnedMaxStore(TimeProvider time, ILogger<Learned
 
         string path = Path.Combine(directory, FileName);
         string problem;
+        if (DirectoryTrust.ProblemOf(directory, Key, ownerMatters: true) is { } untrusted)
+        {
+            LogIgnored(path, untrusted);
+            return null;
+        }
+
         try
         {
-            if (!Path.Exists(path))
+            if (!FileIdentity.TryModeAndOwnerOf(path, followLinks: false, out _, out _))
             {
                 LogNone(path);
                 return null;
             }
 
-            // Opened without blocking and only as a regular file: a FIFO or a device here cannot hang the start.
-            using SafeFileHandle file = KernelFile.OpenRead(path, "delete it; it is rewritten at the next raise");
+            // Opened without blocking, never through a link, and only as a regular file: a FIFO or a device here
+            // cannot hang the start, and a link to another file cannot have it read.
+            using SafeFileHandle file = KernelFile.OpenOwnRead(path, Remedy);
             byte[] buffer = new byte[MaxFileSize + 1];
             int length = ProcFileReader.ReadFromStart(file, buffer);
             if (length > MaxFileSize)
             {
-                problem = $"larger than {MaxFileSize} bytes";
+                problem = $"larger than {MaxFileSize} bytes; {Remedy}";
             }
             else if (LearnedMax.TryParse(Encoding.UTF8.GetString(buffer, 0, length), out LearnedMax learned, out problem))
             {
@@ -94,18 +98,6 @@ internal sealed partial class LearnedMaxStore(TimeProvider time, ILogger<Learned
 
         LogIgnored(path, problem);
         return null;
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The save already failed and is reported; a stray temporary file is harmless.
-        }
     }
 
     [LoggerMessage(EventId = LogEvents.LearnedMaxNone, Level = LogLevel.Information,

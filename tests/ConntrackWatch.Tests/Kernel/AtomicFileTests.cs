@@ -1,10 +1,12 @@
-using ConntrackWatch.Metrics;
+using ConntrackWatch.Kernel;
 
-namespace ConntrackWatch.Tests.Metrics;
+namespace ConntrackWatch.Tests.Kernel;
 
 /// <summary>A root-run daemon writing into a directory others can write to must not be turned against other files.</summary>
-public sealed class TextfileWriterTests
+public sealed class AtomicFileTests
 {
+    private const string Key = "Metrics:TextfilePath";
+
     [Fact]
     public void ReplacesALinkAtTheFileNameInsteadOfWritingThroughIt()
     {
@@ -16,7 +18,7 @@ public sealed class TextfileWriterTests
         string textfile = directory.Combine("conntrackwatch.prom");
         File.CreateSymbolicLink(textfile, victim);
 
-        Assert.Null(new TextfileWriter(textfile).Write("conntrackwatch_entries 1\n"u8));
+        Assert.Null(new AtomicFile(textfile, Key).Write("conntrackwatch_entries 1\n"u8));
 
         Assert.Equal("secret\n", File.ReadAllText(victim));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(victim));
@@ -33,7 +35,7 @@ public sealed class TextfileWriterTests
         File.WriteAllText(victim, "untouched\n");
         File.CreateSymbolicLink(directory.Combine($".conntrackwatch.prom.{Environment.ProcessId}.tmp"), victim);
 
-        Assert.Null(new TextfileWriter(directory.Combine("conntrackwatch.prom")).Write("x 1\n"u8));
+        Assert.Null(new AtomicFile(directory.Combine("conntrackwatch.prom"), Key).Write("x 1\n"u8));
 
         Assert.Equal("untouched\n", File.ReadAllText(victim));
         Assert.Equal(2, Directory.GetFileSystemEntries(directory.Path).Length); // the planted link and the textfile
@@ -45,7 +47,7 @@ public sealed class TextfileWriterTests
         using var directory = new TempDirectory();
         File.SetUnixFileMode(directory.Path, (UnixFileMode)0b111_111_111);
 
-        string? problem = new TextfileWriter(directory.Combine("conntrackwatch.prom")).Write("x 1\n"u8);
+        string? problem = new AtomicFile(directory.Combine("conntrackwatch.prom"), Key).Write("x 1\n"u8);
 
         Assert.Contains("writable by every user without the sticky bit", problem, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFileSystemEntries(directory.Path));
@@ -57,6 +59,6 @@ public sealed class TextfileWriterTests
         using var directory = new TempDirectory();
         File.SetUnixFileMode(directory.Path, (UnixFileMode)0b1_111_111_111);
 
-        Assert.Null(new TextfileWriter(directory.Combine("conntrackwatch.prom")).Write("x 1\n"u8));
+        Assert.Null(new AtomicFile(directory.Combine("conntrackwatch.prom"), Key).Write("x 1\n"u8));
     }
 }

@@ -102,8 +102,8 @@ public sealed class LearnedMaxTests : IDisposable
     }
 
     [Theory]
-    [InlineData("max=abc\nlearned=2026-11-20T08:00:00Z\n", "unexpected line 'max=abc'")]
-    [InlineData("max=4294967296\nlearned=2026-11-20T08:00:00Z\n", "unexpected line 'max=4294967296'")]
+    [InlineData("max=abc\nlearned=2026-11-20T08:00:00Z\n", "line 1 is neither max=N")]
+    [InlineData("max=4294967296\nlearned=2026-11-20T08:00:00Z\n", "line 1 is neither max=N")]
     [InlineData("learned=2026-11-20T08:00:00Z\n", "no max= line")]
     [InlineData("max=120\n", "no learned= line")]
     public void LogsAndIgnoresACorruptStateFile(string content, string problem)
@@ -160,4 +160,96 @@ public sealed class LearnedMaxTests : IDisposable
 
         Assert.Contains("/nonexistent-state-directory/learned-max", Assert.Single(harness.Logged(LogEvents.LearnedMaxNotSaved)).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ALinkAtTheStateFileIsNotFollowedAndNothingOfItsTargetIsQuoted()
+    {
+        using var elsewhere = new TempDirectory();
+        string secret = elsewhere.Combine("shadow");
+        File.WriteAllText(secret, "root:$6$saltsalt$hashhashhash:19000:0:99999:7:::\n");
+        File.CreateSymbolicLink(StateFile, secret);
+        using PollHarness harness = Harness(FakeProcTree.Modern(count: 10, max: 100));
+
+        harness.Poll();
+
+        string message = Assert.Single(harness.Logged(LogEvents.LearnedMaxIgnored)).Message;
+        Assert.Contains("a symbolic link, which is not followed", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("root:", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hash", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ACorruptFileIsReportedByItsLineNumberNotItsContent()
+    {
+        File.WriteAllText(StateFile, "max=120\nsecret=hunter2\n");
+        using PollHarness harness = Harness(FakeProcTree.Modern(count: 10, max: 100));
+
+        harness.Poll();
+
+        string message = Assert.Single(harness.Logged(LogEvents.LearnedMaxIgnored)).Message;
+        Assert.Contains("line 2 is neither max=N", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WritesTheFileReadableByAllThroughItsDescriptorWhateverTheUmask()
+    {
+        using PollHarness harness = Harness(FakeProcTree.Modern(count: 65, max: 100));
+        // The unit's UMask=0077 would make it rw------- through open(2)'s mode alone; umask 000, rw-rw-rw-.
+        int before = Umask(0b000_111_111);
+        try
+        {
+            Assert.True(harness.Poll().Raised);
+        }
+        finally
+        {
+            Assert.Equal(0b000_111_111, Umask(before));
+        }
+
+        Assert.Equal((UnixFileMode)0b110_100_100, File.GetUnixFileMode(StateFile));
+    }
+
+    [Theory]
+    [InlineData("world-writable")]
+    [InlineData("another user's")]
+    [InlineData("another user's link")]
+    public void RefusesAStateDirectoryAnotherUserCouldChangeAndSaysWhy(string kind)
+    {
+        Prerequisite.RequireRoot();
+        using var parent = new TempDirectory();
+        string directory = parent.Combine("state");
+        Directory.CreateDirectory(directory);
+        string configured = directory;
+        string expected;
+        switch (kind)
+        {
+            case "world-writable":
+                File.SetUnixFileMode(directory, (UnixFileMode)0b111_111_111);
+                expected = "writable by every user without the sticky bit";
+                break;
+            case "another user's":
+                Command.RunChecked("chown", "65534", directory);
+                expected = "is owned by uid 65534";
+                break;
+            default:
+                configured = parent.Combine("link");
+                File.CreateSymbolicLink(configured, directory);
+                Command.RunChecked("chown", "-h", "65534", configured);
+                expected = "is a symbolic link made by uid 65534";
+                break;
+        }
+
+        File.WriteAllText(Path.Combine(directory, LearnedMaxStore.FileName), "max=120\nlearned=2026-11-20T08:00:00Z\n");
+        using var harness = new PollHarness(FakeProcTree.Modern(count: 65, max: 100), ("Conntrack:StateDirectory", configured));
+
+        Assert.True(harness.Poll().Raised); // to 120, from the kernel's 100: the planted 120 was not restored
+
+        Assert.Contains(expected, Assert.Single(harness.Logged(LogEvents.LearnedMaxIgnored)).Message, StringComparison.Ordinal);
+        Assert.Contains(expected, Assert.Single(harness.Logged(LogEvents.LearnedMaxNotSaved)).Message, StringComparison.Ordinal);
+        Assert.Empty(harness.Logged(LogEvents.LearnedMaxRestored));
+        Assert.Equal([LearnedMaxStore.FileName], Directory.GetFiles(directory).Select(Path.GetFileName)); // nothing written beside it
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "umask")]
+    private static extern int Umask(int mask);
 }
