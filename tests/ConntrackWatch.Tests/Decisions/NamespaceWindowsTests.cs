@@ -40,6 +40,26 @@ public sealed class NamespaceWindowsTests
     }
 
     [Fact]
+    public void AnUnprivilegedUsersNamespaceAtTheMarkRaisesNothingUnlessRaiseForAll()
+    {
+        NamespaceReading users = Namespace(1, "user 65534: pid 9 (sh)", 950) with { Owner = NamespaceOwner.User };
+        NamespaceReading web = Namespace(2, "web", 500);
+
+        Verdict verdict = new NamespaceWindows(4).AddAndDecide(Reading(2, 1000, 1_000_000, users, web), 0, Defaults);
+
+        Assert.Equal(DecisionKind.None, verdict.Decision.Kind); // the host's own: nothing is due where the host governs
+        Assert.Equal(("user 65534: pid 9 (sh)", DecisionKind.Raise, false), (verdict.Others[0].Namespace.Name, verdict.Others[0].Decision.Kind, verdict.Others[0].IsActedOn));
+        Assert.True(verdict.Others[1].IsActedOn);
+        Assert.Equal("user 65534: pid 9 (sh)", verdict.Fullest?.Namespace.Name); // still shown as the fullest
+        Assert.Equal(1452, verdict.TotalEntries); // and its memory still counts against the ceiling
+
+        Verdict all = new NamespaceWindows(4).AddAndDecide(Reading(2, 1000, 1_000_000, users, web), 0, Defaults with { RaiseFor = RaiseFor.All });
+
+        Assert.Equal((DecisionKind.Raise, 1200L, "user 65534: pid 9 (sh)"), (all.Decision.Kind, all.Decision.Target, all.Decision.Namespace?.Name));
+        Assert.True(all.Others[0].IsActedOn);
+    }
+
+    [Fact]
     public void OfSeveralWithEvidenceTheFullestSpeaks()
     {
         var windows = new NamespaceWindows(4);

@@ -67,6 +67,38 @@ public sealed class JournalAuditTrailTests
         Assert.Contains("Raised nf_conntrack_max from 100 to 120", filtered, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ARaiseForANamespaceNamedWithEscapesShowsAsTextInPlainJournalctl()
+    {
+        Prerequisite.RequireRoot();
+        Prerequisite.Require(JournaldNamespace.DaemonPath is not null, "needs systemd-journald (package systemd)");
+        string journalctl = Prerequisite.RequireExecutable("journalctl");
+        using var journal = new JournaldNamespace();
+        await journal.StartAsync();
+        using FakeProcTree tree = FakeProcTree.Modern(count: 1, max: 100)
+            .WithProcessNamespace(4242, entries: 70, comm: "\u001b]0;pwn\u0007\u001b[2J\u202e\n");
+
+        await using (var daemon = InProcessDaemon.Start(tree, null, "--Journald:Enabled=true", $"--Journald:SocketPath={journal.SocketPath}"))
+        {
+            await daemon.Sink.WaitForEventAsync(LogEvents.Raised);
+            Assert.Equal(0, await daemon.StopAsync());
+        }
+
+        // A field with a control byte is binary to journald: journalctl would print "[N blob data]", or the raw escapes with -a.
+        const string Escaped = @"pid 4242 (\x1b]0;pwn\x07\x1b[2J\u202e)";
+        JsonElement raised = await FirstEntryAsync(journalctl, journal, LogEvents.Raised);
+        foreach (string field in new[] { "MESSAGE", "REASON", "NETNS_NAME" })
+        {
+            Assert.Equal(JsonValueKind.String, raised.GetProperty(field).ValueKind);
+            Assert.Contains(Escaped, raised.GetProperty(field).GetString(), StringComparison.Ordinal);
+        }
+
+        string plain = Command.Run(journalctl, $"--namespace={journal.Name}", $"MESSAGE_ID={MessageIds.ByEventId[LogEvents.Raised]}", "--no-pager").Output;
+        Assert.Contains($"Raised nf_conntrack_max from 100 to 120: {Escaped}", plain, StringComparison.Ordinal);
+        Assert.DoesNotContain("blob data", plain, StringComparison.Ordinal);
+        Assert.DoesNotContain(plain, c => char.IsControl(c) && c != '\n');
+    }
+
     /// <summary>The first entry of the event's MESSAGE_ID in <paramref name="journal"/>, as journalctl -o json shows it.</summary>
     private static async Task<JsonElement> FirstEntryAsync(string journalctl, JournaldNamespace journal, int eventId)
     {

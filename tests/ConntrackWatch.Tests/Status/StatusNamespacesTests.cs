@@ -59,6 +59,35 @@ public sealed class StatusNamespacesTests
     }
 
     [Fact]
+    public async Task SaysHowManyNamespacesItCouldNotReadAndWhy()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 2, max: 1000)
+            .WithProcessNamespace(100, entries: 950, comm: "hidden\n").WithProcessNamespace(200, entries: 3);
+        File.Delete(tree.PathOf($"100/{FakeProcTree.Stat}"));
+        Command.RunChecked("mkfifo", tree.PathOf($"100/{FakeProcTree.Stat}"));
+
+        (_, string output) = await StatusAsync($"--Conntrack:ProcRoot={tree.Root}");
+
+        Assert.Contains("namespaces:      2 watched, 1 not visible, 5 entries in all\n", output, StringComparison.Ordinal);
+        Assert.Contains($"\n  not visible: pid 100 (hidden) (ns {tree.NamespaceInodeOf(100)}): its stat file ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnUnprivilegedUsersNamespaceAtNinetyPercentIsShownButCountsOnlyWithRaiseForAll()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 2, max: 1000).WithProcessNamespace(100, entries: 950, uidMap: "0 1000 1");
+
+        (int exitCode, string output) = await StatusAsync("--json", $"--Conntrack:ProcRoot={tree.Root}");
+        (int all, _) = await StatusAsync("--json", $"--Conntrack:ProcRoot={tree.Root}", "--Conntrack:RaiseFor=All");
+
+        Assert.Equal((0, 2), (exitCode, all));
+        JsonElement listed = JsonDocument.Parse(output).RootElement.GetProperty("namespaces").EnumerateArray().Single(n => n.GetProperty("count").GetInt64() == 950);
+        Assert.Equal(("critical", "user", false, "not-acted-on", 1000L), (
+            listed.GetProperty("state").GetString(), listed.GetProperty("owner").GetString(), listed.GetProperty("counted").GetBoolean(),
+            listed.GetProperty("decision").GetProperty("action").GetString(), listed.GetProperty("decision").GetProperty("target").GetInt64()));
+    }
+
+    [Fact]
     public async Task ANamespaceAtNinetyPercentMakesTheWholeStatusCritical()
     {
         using FakeProcTree tree = FakeProcTree.Modern(count: 2, max: 1000).WithProcessNamespace(100, entries: 950);

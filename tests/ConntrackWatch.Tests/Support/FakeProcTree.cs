@@ -50,13 +50,16 @@ public sealed class FakeProcTree : IDisposable
     /// A process <paramref name="pid"/> in a network namespace of its own: its net/stat/nf_conntrack with that
     /// namespace's count and drops, its cgroup and comm, and a file at ns/net whose inode stands for the namespace's.
     /// </summary>
-    public FakeProcTree WithProcessNamespace(int pid, long entries, long drop = 0, string cgroup = "0::/\n", string comm = "sleep\n")
+    /// <param name="uidMap">Its uid_map: "0 65534 1" for a process in a user namespace of its own (unshare -r); none: the host's.</param>
+    public FakeProcTree WithProcessNamespace(
+        int pid, long entries, long drop = 0, string cgroup = "0::/\n", string comm = "sleep\n", string? uidMap = null)
     {
         string directory = pid.ToString(CultureInfo.InvariantCulture);
-        return Write($"{directory}/{Stat}", StatFile(entries, drop, 0, 0, 0))
+        Write($"{directory}/{Stat}", StatFile(entries, drop, 0, 0, 0))
             .Write($"{directory}/cgroup", cgroup)
             .Write($"{directory}/comm", comm)
             .Write($"{directory}/ns/net", string.Empty);
+        return uidMap is null ? this : Write($"{directory}/uid_map", $"{uidMap}\n");
     }
 
     /// <summary>A process <paramref name="pid"/> in the same namespace as <paramref name="sharedWith"/>: its net and ns are theirs.</summary>

@@ -42,6 +42,64 @@ public sealed class NamespaceWatcherTests : IDisposable
     }
 
     [Fact]
+    public void ANamespaceWhoseStatFileCannotBeReadIsListedAsNotVisibleNeverLeftOut()
+    {
+        _tree.WithProcessNamespace(100, entries: 900, comm: "hidden\n").WithProcessNamespace(200, entries: 3);
+        File.Delete(_tree.PathOf($"100/{FakeProcTree.Stat}"));
+        Command.RunChecked("mkfifo", _tree.PathOf($"100/{FakeProcTree.Stat}"));
+
+        NamespaceSet set = _watcher.Read(_tree.Root, ScanInterval);
+
+        Assert.Equal(["pid 200 (sleep)"], set.Others.Select(n => n.Name));
+        string unseen = Assert.Single(set.Unseen);
+        Assert.StartsWith($"pid 100 (hidden) (ns {_tree.NamespaceInodeOf(100)}): its stat file {_tree.PathOf($"100/{FakeProcTree.Stat}")} cannot be read (not a regular file but a FIFO", unseen, StringComparison.Ordinal);
+        _time.Advance(ScanInterval);
+        Assert.Same(set, _watcher.Read(_tree.Root, ScanInterval)); // said once, kept while it lasts: no new set, no garbage
+    }
+
+    [Fact]
+    public void ANamespaceOfAUserNamespaceOfItsOwnIsTheUsersAndTheHostsOthersAreTheSystems()
+    {
+        _tree.WithProcessNamespace(100, entries: 1, uidMap: "         0      65534          1")
+            .WithProcessNamespace(200, entries: 2, uidMap: "         0          0 4294967295")
+            .WithProcessNamespace(300, entries: 3, uidMap: string.Empty) // unshare -U before its map is written
+            .WithProcessNamespace(400, entries: 4);
+
+        NamespaceSet set = _watcher.Read(_tree.Root, ScanInterval);
+
+        Assert.Equal(
+            [(1L, NamespaceOwner.User), (2L, NamespaceOwner.System), (3L, NamespaceOwner.User), (4L, NamespaceOwner.System)],
+            set.Others.OrderBy(n => n.Count).Select(n => (n.Count, n.Owner)));
+    }
+
+    [Fact]
+    public void UsersGetOnlyTheirShareOfTheCapAndWhatIsLeftOutIsNamedAndTakenInOnceThereIsRoom()
+    {
+        using var watcher = new NamespaceWatcher(_time, maxNamespaces: 4, maxUserNamespaces: 1);
+        const string Users = "0 65534 1";
+        _tree.WithProcessNamespace(100, entries: 1, uidMap: Users).WithProcessNamespace(101, entries: 2, uidMap: Users)
+            .WithProcessNamespace(200, entries: 3).WithProcessNamespace(201, entries: 4).WithProcessNamespace(202, entries: 5);
+
+        NamespaceSet set = watcher.Read(_tree.Root, ScanInterval);
+
+        // Which of each kind is found first is the listing's order; how many of each, the caps'.
+        Assert.Single(set.Others, n => n.Owner == NamespaceOwner.User);
+        Assert.Equal(3, set.Others.Count(n => n.Owner == NamespaceOwner.System));
+        Assert.Equal("1 namespaces owned by unprivileged users were found beyond the 1 of theirs watched; they are not read", set.Limitation);
+
+        int[] watched = [.. set.Others.Select(n => n.Count switch { 1 => 100, 2 => 101, 3 => 200, 4 => 201, _ => 202 })];
+        _tree.WithoutProcess(watched.First(p => p < 200)).WithoutProcess(watched.First(p => p >= 200));
+        set = watcher.Read(_tree.Root, ScanInterval); // a namespace gone: looked for again at once
+
+        Assert.Equal(3, set.Others.Count);
+        Assert.Single(set.Others, n => n.Owner == NamespaceOwner.User); // the one left out, taken in
+        Assert.Null(set.Limitation);
+        _tree.WithProcessNamespace(300, entries: 6).WithProcessNamespace(301, entries: 7);
+        _time.Advance(ScanInterval);
+        Assert.Equal("1 more namespaces were found than the 4 watched; they are not read", watcher.Read(_tree.Root, ScanInterval).Limitation);
+    }
+
+    [Fact]
     public void FollowsTheCountAtEveryReadWithoutAScan()
     {
         _tree.WithProcessNamespace(100, entries: 10);
