@@ -122,6 +122,34 @@ public sealed partial class UnprivilegedUserTests
         Assert.Equal(@"user 65534: pid " + attacker.Pid + @" (\x1b]0;pwn\x07\x1b[2J\u202e)", listed.GetProperty("name").GetString());
     }
 
+    [Fact]
+    public async Task AContainerScopeInADirectoryAUserOwnsIsNamedAfterTheUserNotAsAContainer()
+    {
+        Prerequisite.RequireRoot();
+        Prerequisite.RequireRealConntrack();
+        // Where Docker puts a container, but chowned to nobody, as a delegated subtree is: nobody could have made it.
+        string id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        using var scope = new RealCgroup($"/system.slice/docker-{id}.scope");
+        using var attacker = new UnprivilegedNamespace("sh", flows: 5);
+        scope.Move(attacker.Pid);
+        Assert.Contains($"0::{scope.CgroupPath}\n", File.ReadAllText($"/proc/{attacker.Pid}/cgroup"), StringComparison.Ordinal);
+
+        scope.ChownTo(65534);
+        Assert.Equal($"user 65534: pid {attacker.Pid} (sh)", await NameOfAsync(attacker));
+
+        scope.ChownTo(0); // root's, as the runtime makes it: now believed
+        Assert.Equal($"container {id[..12]}", await NameOfAsync(attacker));
+    } // the process ends before its cgroup is removed
+
+    private static async Task<string> NameOfAsync(UnprivilegedNamespace attacker)
+    {
+        using var status = DaemonProcess.Start(["status", "--json"]);
+        Assert.InRange(await status.WaitForExitAsync(TimeSpan.FromSeconds(60)), 0, 2);
+        return JsonDocument.Parse(status.Output).RootElement.GetProperty("namespaces").EnumerateArray()
+            .Single(n => n.GetProperty("count").GetInt64() == attacker.KernelCount() && n.GetProperty("owner").GetString() == "user")
+            .GetProperty("name").GetString()!;
+    }
+
     [GeneratedRegex(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [A-Z]{3} ")]
     private static partial Regex LogLine();
 }
