@@ -35,7 +35,7 @@ public sealed class JournaldSink : ILogEventSink, IDisposable
         _socket = new JournalSocket(options.SocketPath);
         _encoder = new LogEventEncoder(options.SyslogIdentifier, options.FormatProvider);
         _pending = new PendingEvents(options.PendingCapacity);
-        _fallback = new FallbackWriter(options.Fallback ?? Console.Error, options.FormatProvider);
+        _fallback = new FallbackWriter(options.Fallback ?? Console.Error, options.FormatProvider, options.FallbackFormatter);
         _retryInterval = options.RetryInterval;
         _queue = Channel.CreateBounded<LogEvent>(
             new BoundedChannelOptions(options.QueueCapacity)

@@ -22,5 +22,11 @@ public sealed class JournaldSinkOptions
     /// <summary>Where events go at once while journald is unavailable; standard error by default.</summary>
     public TextWriter? Fallback { get; set; }
 
+    /// <summary>
+    /// How an event is written to <see cref="Fallback"/>: it must keep one event to one line. By default the
+    /// timestamp, the level and the message, with control characters escaped.
+    /// </summary>
+    public Serilog.Formatting.ITextFormatter? FallbackFormatter { get; set; }
+
     public IFormatProvider? FormatProvider { get; set; }
 }

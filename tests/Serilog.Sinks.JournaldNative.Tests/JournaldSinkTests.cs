@@ -104,6 +104,19 @@ public sealed class JournaldSinkTests : IDisposable
     }
 
     [Fact]
+    public async Task AnEventOnTheFallbackIsOneLineWhateverItsValuesHold()
+    {
+        // Standard error under systemd is journald's stream: a line feed would start an entry of its own.
+        using Logger logger = Logger();
+        logger.Error("raised for {Name}", "x\n<0>PANIC\u001b[2J");
+        await Eventually.TrueAsync(() => FallbackText().Contains("raised for", StringComparison.Ordinal), "the fallback has the error");
+
+        string line = Assert.Single(FallbackText().Split('\n'), l => l.Contains("raised for", StringComparison.Ordinal));
+        Assert.EndsWith(@"ERR raised for x\x0a<0>PANIC\x1b[2J", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(FallbackText().Split('\n'), l => l.StartsWith("<0>", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void RetriesOnItsOwnWhenNothingNewIsLogged()
     {
         using Logger logger = Logger(retry: TimeSpan.FromMilliseconds(50));

@@ -27,6 +27,8 @@ internal static class LoggingSetup
                 SocketPath = journald.SocketPath,
                 SyslogIdentifier = journald.SyslogIdentifier,
                 FormatProvider = CultureInfo.InvariantCulture,
+                // While journald is down: standard error, which systemd reads as a stream, one escaped line per event.
+                FallbackFormatter = new OneLineFormatter(ConsoleTemplate),
             });
         }
 
