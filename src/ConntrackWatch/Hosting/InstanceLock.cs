@@ -65,9 +65,19 @@ internal sealed class InstanceLock : IDisposable
             return null;
         }
 
-        if (DirectoryTrust.ProblemOf(directory, "RuntimeDirectory= (or $RUNTIME_DIRECTORY)", ownerMatters: true) is { } untrusted)
+        const string Key = "RuntimeDirectory= (or $RUNTIME_DIRECTORY)";
+        if (DirectoryTrust.ProblemOf(directory, Key, ownerMatters: false) is { } untrusted)
         {
             problem = $"{untrusted}; running without a guard against a second daemon";
+            return null;
+        }
+
+        // Another user's directory (root by hand beside the unit, whose DynamicUser= owns /run/conntrackwatch):
+        // nothing is made there, but a lock held in it still keeps this daemon from fighting that one.
+        if (DirectoryTrust.ProblemOf(directory, Key, ownerMatters: true) is { } othersDirectory)
+        {
+            held = IsHeld(path);
+            problem = held ? HeldMessage(path) : $"{othersDirectory}; running without a guard against a second daemon";
             return null;
         }
 
@@ -89,8 +99,7 @@ internal sealed class InstanceLock : IDisposable
                 file.Dispose();
                 held = errno == Ewouldblock;
                 problem = held
-                    ? $"another conntrackwatch daemon is running for the same proc ({path} is locked); stop it first " +
-                      "(systemctl stop conntrackwatch), or use `conntrackwatch status` to read without a daemon"
+                    ? HeldMessage(path)
                     : $"cannot lock {path}: {Marshal.GetPInvokeErrorMessage(errno)}; running without a guard against a second daemon";
                 return null;
             }
@@ -113,6 +122,25 @@ internal sealed class InstanceLock : IDisposable
     {
         Posix.Unlink(_path);
         _file.Dispose();
+    }
+
+    private static string HeldMessage(string path) =>
+        $"another conntrackwatch daemon is running for the same proc ({path} is locked); stop it first " +
+        "(systemctl stop conntrackwatch), or use `conntrackwatch status` to read without a daemon";
+
+    // Whether another process holds the lock on an existing file, opened read-only, never through a link, never made.
+    private static bool IsHeld(string path)
+    {
+        const int ReadOnlyNonBlocking = 0x800;
+        int fd = Posix.Open(path, ReadOnlyNonBlocking | NoFollow | CloseOnExec, 0);
+        if (fd < 0)
+        {
+            return false;
+        }
+
+        bool held = Posix.Flock(fd, LockExclusive | LockNonBlocking) != 0 && Marshal.GetLastPInvokeError() == Ewouldblock;
+        Posix.Close(fd); // and with it the lock, where this took one
+        return held;
     }
 
     private static ulong Fnv1a(ReadOnlySpan<byte> bytes)

@@ -63,4 +63,24 @@ public sealed class InstanceLockTests
         Assert.Contains("writable by every user without the sticky bit", problem, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFileSystemEntries(runtime.Path));
     }
+
+    [Fact]
+    public void InAnotherUsersDirectoryMakesNothingButStillSeesALockHeldThere()
+    {
+        // Root by hand beside the unit: /run/conntrackwatch belongs to the unit's dynamic user.
+        Prerequisite.RequireRoot();
+        using var runtime = new TempDirectory();
+        string path = InstanceLock.PathFor(runtime.Path, "/proc");
+        Command.RunChecked("chown", "65534", runtime.Path);
+
+        Assert.Null(InstanceLock.TryTake(path, out bool held, out string? problem));
+        Assert.False(held);
+        Assert.Contains($"{runtime.Path} is owned by uid 65534", problem, StringComparison.Ordinal);
+        Assert.False(File.Exists(path));
+
+        using var holder = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None); // flock(LOCK_EX)
+        Assert.Null(InstanceLock.TryTake(path, out held, out problem));
+        Assert.True(held);
+        Assert.Contains("another conntrackwatch daemon is running", problem, StringComparison.Ordinal);
+    }
 }
