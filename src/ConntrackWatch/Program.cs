@@ -1,4 +1,6 @@
 using ConntrackWatch.Hosting;
 
-return await ConntrackWatchApp.RunAsync(args, HostSettings.Default, Console.Out, Console.Error, CancellationToken.None)
+// Before anything touches them: a closed standard stream is put on /dev/null (Console.Out on a closed fd 1 throws).
+TextWriter stdout = StandardStreams.ReopenClosed() ? StandardStreams.ClosedOutput : Console.Out;
+return await ConntrackWatchApp.RunAsync(args, HostSettings.Default, stdout, Console.Error, CancellationToken.None)
     .ConfigureAwait(false);
