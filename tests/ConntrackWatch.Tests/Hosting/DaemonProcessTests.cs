@@ -178,7 +178,7 @@ public sealed class DaemonProcessTests
 
     [Theory]
     [InlineData(">/dev/full", "No space left on device")]
-    [InlineData(">&-", "Bad file descriptor")]
+    [InlineData(">&-", "standard output is closed")]
     public async Task StatusSaysUnknownWhenItCannotPrint(string redirection, string problem)
     {
         using FakeProcTree tree = FakeProcTree.Modern(count: 1, max: 100);
@@ -241,8 +241,8 @@ public sealed class DaemonProcessTests
     internal static TempDirectory BinaryForNobody()
     {
         var binary = new TempDirectory();
-        foreach (string file in Directory.EnumerateFiles(AppContext.BaseDirectory)
-                     .Where(f => Path.GetFileName(f).StartsWith("conntrackwatch", StringComparison.Ordinal) || f.EndsWith(".dll", StringComparison.Ordinal) || f.EndsWith("appsettings.json", StringComparison.Ordinal)))
+        // The Native AOT binary is one file, beside its appsettings.json.
+        foreach (string file in new[] { DaemonProcess.BinaryPath, Path.Combine(ShippedBinary.Directory, "appsettings.json") })
         {
             File.Copy(file, Path.Combine(binary.Path, Path.GetFileName(file)));
         }

@@ -4,7 +4,7 @@ using System.Text;
 
 namespace ConntrackWatch.Tests.Support;
 
-/// <summary>The built conntrackwatch binary as a child process, as systemd or an admin starts it.</summary>
+/// <summary>The conntrackwatch binary as a child process, as systemd or an admin starts it: the Native AOT one that ships.</summary>
 public sealed partial class DaemonProcess : IDisposable
 {
     public const int Sigterm = 15;
@@ -25,7 +25,11 @@ public sealed partial class DaemonProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    public static string BinaryPath => Path.Combine(AppContext.BaseDirectory, "conntrackwatch");
+    /// <summary>The Native AOT binary, as it ships (<see cref="ShippedBinary"/>).</summary>
+    public static string BinaryPath => ShippedBinary.Path;
+
+    /// <summary>The JIT build's apphost beside the tests, for the few tests that need the JIT runtime's knobs.</summary>
+    public static string JitBinaryPath => Path.Combine(AppContext.BaseDirectory, "conntrackwatch");
 
     public string Output => Read(_output);
 
