@@ -13,7 +13,7 @@ internal static class ConntrackWatchApp
 {
     public const string Usage = """
         Usage: conntrackwatch [--Section:Key=value ...]          run the daemon
-               conntrackwatch status [--json] [--trend] [--top [--namespace NAME]] [--Section:Key=value ...]
+               conntrackwatch status [--json] [--trend] [--top [--namespace NAME]] [--Section:Key=value ...] | --help
                                                               read once; exit 0 ok, 1 warning, 2 critical, 3 unknown;
                                                               --trend reads three times, a second apart;
                                                               --top: who fills each table (top sources, destinations,
@@ -48,14 +48,21 @@ internal static class ConntrackWatchApp
         // Only --Section:Key=value overrides and the verb's own flags: the configuration provider would take an
         // unknown "--flag" as a key and swallow the next argument as its value, silently.
         StatusArguments? statusArguments = null;
-        string? unknown = status
-            ? (statusArguments = StatusArguments.Parse(args.AsSpan(1), IsOverride, out string? unknownStatus)) is null ? unknownStatus : null
-            : (version ? args[1..] : args).FirstOrDefault(arg => !IsOverride(arg));
-        if (unknown is not null)
+        string? problem = status
+            ? (statusArguments = StatusArguments.Parse(args.AsSpan(1), IsOverride, out string? statusProblem)) is null ? statusProblem : null
+            : (version ? args[1..] : args).FirstOrDefault(arg => !IsOverride(arg)) is { } unknown
+                ? $"unknown argument '{unknown}'; settings are given as --Section:Key=value, e.g. --Conntrack:DryRun=true"
+                : null;
+        if (problem is not null)
         {
-            await stderr.WriteLineAsync(
-                $"conntrackwatch: unknown argument '{unknown}'; settings are given as --Section:Key=value, e.g. --Conntrack:DryRun=true.\n{Usage}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"conntrackwatch: {problem}.\n{Usage}").ConfigureAwait(false);
             return ExitCodes.Usage;
+        }
+
+        if (statusArguments is { Help: true })
+        {
+            await stdout.WriteLineAsync(Usage).ConfigureAwait(false);
+            return ExitCodes.Success;
         }
 
         if (version)

@@ -3,15 +3,18 @@ namespace ConntrackWatch.Status;
 /// <summary>The <c>status</c> verb's own flags, and the configuration overrides that follow them.</summary>
 /// <param name="Top">--top: also break each table down by who fills it.</param>
 /// <param name="Namespace">--namespace NAME: only that namespace (its name as status lists it, or its inode).</param>
-internal sealed record StatusArguments(bool Json, bool Trend, bool Top, string? Namespace, string[] Overrides)
+/// <param name="Help">--help: print the usage and nothing else.</param>
+internal sealed record StatusArguments(bool Json, bool Trend, bool Top, string? Namespace, string[] Overrides, bool Help = false)
 {
+    private const string NamespaceNeedsAValue = "--namespace needs a value: a namespace's name as status lists it, or its inode";
+
     /// <summary>
-    /// Parses the arguments after <c>status</c>; null with the first argument that is neither a flag nor an override
-    /// accepted by <paramref name="isOverride"/>.
+    /// Parses the arguments after <c>status</c>; null with <paramref name="problem"/> saying what is wrong with the
+    /// first argument that is neither a flag (with its value) nor an override accepted by <paramref name="isOverride"/>.
     /// </summary>
-    public static StatusArguments? Parse(ReadOnlySpan<string> args, Func<string, bool> isOverride, out string? unknown)
+    public static StatusArguments? Parse(ReadOnlySpan<string> args, Func<string, bool> isOverride, out string? problem)
     {
-        bool json = false, trend = false, top = false;
+        bool json = false, trend = false, top = false, help = false;
         string? only = null;
         var overrides = new List<string>();
         for (int i = 0; i < args.Length; i++)
@@ -21,22 +24,29 @@ internal sealed record StatusArguments(bool Json, bool Trend, bool Top, string? 
                 case "--json": json = true; break;
                 case "--trend": trend = true; break;
                 case "--top": top = true; break;
-                case "--namespace" when i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal):
+                case "--help" or "-h": help = true; break;
+                case "--namespace" or "--namespace=":
+                    if (i + 1 >= args.Length || args[i].EndsWith('=') || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                    {
+                        problem = NamespaceNeedsAValue;
+                        return null;
+                    }
+
                     only = args[++i];
                     break;
-                case { } arg when arg.StartsWith("--namespace=", StringComparison.Ordinal) && arg.Length > "--namespace=".Length:
+                case { } arg when arg.StartsWith("--namespace=", StringComparison.Ordinal):
                     only = arg["--namespace=".Length..];
                     break;
                 case { } arg when isOverride(arg):
                     overrides.Add(arg);
                     break;
                 default:
-                    unknown = args[i];
+                    problem = $"unknown argument '{args[i]}'; settings are given as --Section:Key=value, e.g. --Conntrack:DryRun=true";
                     return null;
             }
         }
 
-        unknown = null;
-        return new StatusArguments(json, trend, top || only is not null, only, [.. overrides]);
+        problem = null;
+        return new StatusArguments(json, trend, top || only is not null, only, [.. overrides], help);
     }
 }

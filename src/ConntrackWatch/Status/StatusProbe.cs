@@ -41,7 +41,16 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
             if (i == readings)
             {
                 StatusReport report = Report(reading, verdict, trend);
-                return top ? report with { Breakdowns = Breakdowns(reading, only) } : report;
+                if (!top)
+                {
+                    return report;
+                }
+
+                List<StatusBreakdown> breakdowns = Breakdowns(reading, only, out string? notFound);
+                // A namespace asked for by name that is not there: nothing was said of it, so the state is unknown.
+                return notFound is null
+                    ? report with { Breakdowns = breakdowns }
+                    : report with { Breakdowns = breakdowns, State = "unknown", ExitCode = (int)StatusState.Unknown, Problem = notFound };
             }
 
             await Task.Delay(TrendSpacing, time, cancellationToken).ConfigureAwait(false);
@@ -52,8 +61,9 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
     public void Dispose() => _reader.Dispose();
 
     // The host's table and each other namespace's, read now (the namespace list is this reading's).
-    private List<StatusBreakdown> Breakdowns(in KernelReading reading, string? only)
+    private List<StatusBreakdown> Breakdowns(in KernelReading reading, string? only, out string? notFound)
     {
+        notFound = null;
         var breakdowns = new List<StatusBreakdown>();
         long? hostInode = reading.Namespaces?.HostInode;
         if (Wanted(NamespaceNames.Host, hostInode))
@@ -72,7 +82,8 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
         if (breakdowns.Count == 0 && only is not null)
         {
             string known = string.Join(", ", (reading.Namespaces?.Others ?? []).Select(n => n.Name).Prepend(NamespaceNames.Host));
-            breakdowns.Add(new StatusBreakdown(only, null, null, [], $"no namespace is named {only}; status lists: {known}"));
+            notFound = $"no namespace is named {only}; status lists: {known}";
+            breakdowns.Add(new StatusBreakdown(only, null, null, [], notFound));
         }
 
         return breakdowns;

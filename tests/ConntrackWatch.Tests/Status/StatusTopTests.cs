@@ -71,8 +71,10 @@ public sealed class StatusTopTests
     {
         using FakeProcTree tree = Tree();
 
-        (_, string output, _) = await StatusAsync("--top", "--namespace=nope", $"--Conntrack:ProcRoot={tree.Root}");
+        (int exitCode, string output, _) = await StatusAsync("--top", "--namespace=nope", $"--Conntrack:ProcRoot={tree.Root}");
 
+        Assert.Equal(3, exitCode);
+        Assert.StartsWith("state:           UNKNOWN\nproblem:         no namespace is named nope; status lists: host, pid 100 (vpn)\n", output, StringComparison.Ordinal);
         Assert.Contains("breakdown of nope: UNKNOWN: no namespace is named nope; status lists: host, pid 100 (vpn)", output, StringComparison.Ordinal);
     }
 
@@ -89,13 +91,32 @@ public sealed class StatusTopTests
     [Theory]
     [InlineData("--namespace")]
     [InlineData("--namespace", "--json")]
-    [InlineData("--topp")]
-    public async Task AFlagWithoutItsValueIsAUsageError(params string[] args)
+    [InlineData("--namespace=")]
+    public async Task ANamespaceFlagWithoutItsValueSaysItNeedsOne(params string[] args)
     {
         (int exitCode, _, string error) = await StatusAsync(args);
 
         Assert.Equal(64, exitCode);
-        Assert.Contains("unknown argument", error, StringComparison.Ordinal);
+        Assert.StartsWith("conntrackwatch: --namespace needs a value: a namespace's name as status lists it, or its inode.\n", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnUnknownFlagIsAUsageError()
+    {
+        (int exitCode, _, string error) = await StatusAsync("--topp");
+
+        Assert.Equal(64, exitCode);
+        Assert.StartsWith("conntrackwatch: unknown argument '--topp'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HelpPrintsTheUsageAndSucceeds()
+    {
+        (int exitCode, string output, string error) = await StatusAsync("--help");
+
+        Assert.Equal(0, exitCode);
+        Assert.StartsWith("Usage: conntrackwatch", output, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, error);
     }
 
     private static (string, long)[] Lines(JsonElement table, string list) =>
