@@ -40,11 +40,17 @@ internal static class BreakdownAdvice
         if (breakdown.Sources is [{ Count: var held } source, ..] && Dominant(source.Exact ? held : held - source.Error, total))
         {
             advice.Add(Invariant(
-                $"{source.Key} is the source of {held} of {total} entries ({Percent(held, total)}): a scanner, a flood or a leaking client? Look at it before raising the max again; to cap it: nft add rule inet filter input ip saddr {source.Key} ct count over 1000 drop"));
+                $"{source.Key} is the source of {held} of {total} entries ({Percent(held, total)}): a scanner, a flood or a leaking client? Look at it before raising the max again; to cap it: nft add table inet filter; nft add chain inet filter input '{{ type filter hook input priority filter; }}'; nft add rule inet filter input {AddressMatch(source.Key)} ct count over 1000 drop"));
         }
 
         return advice;
     }
+
+    // nft matches an IPv4 source with "ip saddr", an IPv6 one with "ip6 saddr".
+    private static string AddressMatch(string address) =>
+        System.Net.IPAddress.TryParse(address, out System.Net.IPAddress? parsed) && parsed.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? $"ip6 saddr {address}"
+            : $"ip saddr {address}";
 
     private static bool Dominant(long count, long total) => count >= MinimumEntries && count >= total * DominantShare;
 

@@ -36,6 +36,35 @@ public sealed class BreakdownAdviceTests
         Assert.StartsWith("203.0.113.9 is the source of 700 of 1000 entries (70%)", advice, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("203.0.113.9", "ip saddr 203.0.113.9 ct count over 1000 drop")]
+    [InlineData("2001:db8::66", "ip6 saddr 2001:db8::66 ct count over 1000 drop")]
+    public void ASourcesCapMatchesItsAddressFamily(string source, string rule)
+    {
+        Assert.EndsWith(rule, Assert.Single(BreakdownAdvice.For(Table(1_000, sources: [new(source, 700)]))), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryNftCommandTheAdvicePrintsPassesNftCheck()
+    {
+        // In a network namespace of the test's own, each command is checked by nft, then applied for the next.
+        Prerequisite.RequireRoot();
+        string nft = Prerequisite.RequireExecutable("nft");
+        string unshare = Prerequisite.RequireExecutable("unshare");
+        IEnumerable<string> advice = BreakdownAdvice.For(Table(10_000, sources: [new("2001:db8::66", 7_000)], udpPorts: [new("53", 8_000)]))
+            .Concat(BreakdownAdvice.For(Table(1_000, sources: [new("203.0.113.9", 700)])));
+        foreach (string text in advice)
+        {
+            string[] commands = [.. text[text.IndexOf("nft ", StringComparison.Ordinal)..].Split("; nft ").Select(c => c.StartsWith("nft ", StringComparison.Ordinal) ? c[4..] : c)];
+            Assert.True(commands.Length >= 3, text);
+            string script = string.Join('\n', commands.Select(c => $"{nft} --check {c} && {nft} {c} || exit 1"));
+
+            Command.Result checkedScript = Command.Run(unshare, "--net", "sh", "-c", script);
+
+            Assert.True(checkedScript.ExitCode == 0, $"{text}\n{checkedScript.Error}");
+        }
+    }
+
     [Fact]
     public void ABoundedCountIsJudgedByWhatItCertainlyHas()
     {

@@ -28,9 +28,6 @@ public sealed partial class DaemonProcess : IDisposable
     /// <summary>The Native AOT binary, as it ships (<see cref="ShippedBinary"/>).</summary>
     public static string BinaryPath => ShippedBinary.Path;
 
-    /// <summary>The JIT build's apphost beside the tests, for the few tests that need the JIT runtime's knobs.</summary>
-    public static string JitBinaryPath => Path.Combine(AppContext.BaseDirectory, "conntrackwatch");
-
     public string Output => Read(_output);
 
     public string Error => Read(_error);
