@@ -148,7 +148,7 @@ internal static class StatusFormatter
 
         text.Append(CultureInfo.InvariantCulture, $"\nbreakdown of {who}: {table.Entries} entries, read in {table.Seconds:0.###} s from {table.Source}\n");
         double unreplied = table.Entries > 0 ? 100.0 * table.Unreplied / table.Entries : 0;
-        Line(text, "  unreplied", $"{table.Unreplied} ({unreplied:0.#}%: the early drop may evict these), assured {table.Assured}");
+        Line(text, "  unreplied", $"{table.Unreplied} ({unreplied:0.#}%, never answered), assured {table.Assured} (the early drop may evict the other {table.Entries - table.Assured})");
         Line(text, "  protocols", Join(table.Protocols));
         if (table.TcpStates.Count > 0)
         {

@@ -182,6 +182,67 @@ public sealed partial class TableBreakdownTests
         }
     }
 
+    [Fact]
+    public async Task UnrepliedMeansNeverAnsweredAsConntrackMarksItAndTheAdviceFollowsIt()
+    {
+        Prerequisite.RequireRoot();
+        Prerequisite.RequireRealConntrack();
+        Prerequisite.RequireExecutable("conntrack");
+        using var ns = new NetworkNamespace();
+        AnsweredQueries(ns, 300, port: 53); // a resolver answering every query
+        ns.CreateUdpFlows(150, firstPort: 20_000); // nobody listens there: never answered
+
+        using var status = DaemonProcess.Start(["status", "--top", "--json", "--namespace", ns.Name]);
+        Assert.InRange(await status.WaitForExitAsync(TimeSpan.FromSeconds(60)), 0, 2);
+        JsonElement breakdown = Assert.Single(JsonDocument.Parse(status.Output).RootElement.GetProperty("breakdowns").EnumerateArray());
+        JsonElement table = breakdown.GetProperty("table");
+
+        string[] listed = ns.Exec("conntrack", "-L").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(150, listed.Count(l => l.Contains("[UNREPLIED]", StringComparison.Ordinal)));
+        Assert.Equal(300, listed.Count(l => l.Contains("dport=53 ", StringComparison.Ordinal) && !l.Contains("[UNREPLIED]", StringComparison.Ordinal)));
+        Assert.Equal(150, table.GetProperty("unreplied").GetInt64());
+        Assert.Equal(listed.Length, table.GetProperty("entries").GetInt64());
+        Assert.DoesNotContain(Lines(table, "unrepliedUdpPorts"), p => p.Key == "53");
+        Assert.DoesNotContain(breakdown.GetProperty("advice").EnumerateArray(), a => a.GetString()!.Contains("udp dport 53", StringComparison.Ordinal));
+    }
+
+    // count queries from as many sockets inside the namespace to a server there on port, each answered.
+    private static void AnsweredQueries(NetworkNamespace ns, int count, int port)
+    {
+        System.Net.Sockets.Socket[] sockets = ConntrackWatch.Kernel.Namespaces.NamespaceEntry.OpenInside(
+            $"/run/netns/{ns.Name}", Open, out string? problem) ?? throw new InvalidOperationException(problem);
+        try
+        {
+            System.Net.Sockets.Socket server = sockets[0];
+            server.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
+            server.ReceiveTimeout = 5000;
+            byte[] buffer = new byte[16];
+            foreach (System.Net.Sockets.Socket client in sockets[1..])
+            {
+                client.SendTo("q"u8.ToArray(), server.LocalEndPoint!);
+                System.Net.EndPoint from = new System.Net.IPEndPoint(System.Net.IPAddress.Any, 0);
+                server.ReceiveFrom(buffer, ref from);
+                server.SendTo("a"u8.ToArray(), from);
+                client.ReceiveTimeout = 5000;
+                client.Receive(buffer);
+            }
+        }
+        finally
+        {
+            foreach (System.Net.Sockets.Socket socket in sockets)
+            {
+                socket.Dispose();
+            }
+        }
+
+        System.Net.Sockets.Socket[]? Open(out string? why)
+        {
+            why = null;
+            return [.. Enumerable.Range(0, count + 1).Select(_ => new System.Net.Sockets.Socket(
+                System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp))];
+        }
+    }
+
     private static string? Field(string line, string name) =>
         FieldPattern().Match(line) is { Success: true } ? Regex.Match(line, $@"\b{name}=(\S+)").Groups[1].Value : null;
 

@@ -4,7 +4,8 @@ namespace ConntrackWatch.Kernel.Breakdown;
 /// <param name="Source">The original direction's source address.</param>
 /// <param name="Destination">The original direction's destination address and port (0 for a protocol without ports).</param>
 /// <param name="Protocol">The IP protocol number: 6 TCP, 17 UDP, 1 ICMP...</param>
-/// <param name="Assured">Replies were seen and the kernel keeps it (IPS_ASSURED): early drop cannot evict it.</param>
+/// <param name="Assured">The kernel keeps it (IPS_ASSURED, the table file's [ASSURED]): early drop cannot evict it.</param>
+/// <param name="Replied">A reply was seen (IPS_SEEN_REPLY); the table file marks the others [UNREPLIED].</param>
 /// <param name="TcpState">The TCP state (enum tcp_conntrack); null for other protocols.</param>
 /// <param name="TimeoutSeconds">Seconds until the entry expires unless traffic refreshes it.</param>
 internal readonly record struct ConntrackEntry(
@@ -12,5 +13,6 @@ internal readonly record struct ConntrackEntry(
     ConntrackEndpoint Destination,
     byte Protocol,
     bool Assured,
+    bool Replied,
     byte? TcpState,
     uint TimeoutSeconds);

@@ -17,7 +17,7 @@ internal static class ProcTableLine
     {
         entry = default;
         ConntrackAddress source = default, destination = default;
-        bool haveSource = false, haveDestination = false, assured = false;
+        bool haveSource = false, haveDestination = false, assured = false, unreplied = false;
         ushort port = 0;
         byte protocol = 0;
         byte? tcpState = null;
@@ -64,6 +64,10 @@ internal static class ProcTableLine
             {
                 assured = true;
             }
+            else if (word.SequenceEqual("[UNREPLIED]"u8))
+            {
+                unreplied = true;
+            }
         }
 
         if (!haveSource || !haveDestination)
@@ -71,7 +75,7 @@ internal static class ProcTableLine
             return false;
         }
 
-        entry = new ConntrackEntry(source, new ConntrackEndpoint(destination, protocol, port), protocol, assured, tcpState, timeout);
+        entry = new ConntrackEntry(source, new ConntrackEndpoint(destination, protocol, port), protocol, assured, !unreplied, tcpState, timeout);
         return true;
     }
 

@@ -2,13 +2,13 @@ namespace ConntrackWatch.Kernel.Breakdown;
 
 /// <summary>What one namespace's conntrack table holds, by who and what: the answer to "who fills the table?".</summary>
 /// <param name="Entries">Entries read.</param>
-/// <param name="Assured">Entries the kernel keeps (replies seen): early drop cannot evict them.</param>
-/// <param name="Unreplied">Entries not assured: what the kernel's early drop may evict when the table is full.</param>
+/// <param name="Assured">Entries the kernel keeps (IPS_ASSURED): early drop evicts only the others when the table is full.</param>
+/// <param name="Unreplied">Entries no reply was seen for (IPS_SEEN_REPLY unset, [UNREPLIED] in the table file).</param>
 /// <param name="Protocols">Entries by IP protocol, exact, most first.</param>
 /// <param name="TcpStates">TCP entries by state, exact, most first.</param>
 /// <param name="Sources">The top sources (original direction), most first.</param>
 /// <param name="Destinations">The top destinations (address, port, protocol), most first.</param>
-/// <param name="UnrepliedUdpPorts">Unreplied UDP entries by destination port, exact, most first.</param>
+/// <param name="UnrepliedUdpPorts">Unreplied UDP entries (never answered) by destination port, exact, most first.</param>
 /// <param name="IdleEstablished">Established TCP entries idle for more than <see cref="IdleThresholdSeconds"/>.</param>
 /// <param name="EstablishedTimeoutSeconds">nf_conntrack_tcp_timeout_established; null when unreadable.</param>
 /// <param name="Source">Where it was read from: ctnetlink or the table file.</param>

@@ -3,8 +3,8 @@ using System.Globalization;
 namespace ConntrackWatch.Kernel.Breakdown;
 
 /// <summary>
-/// Aggregates entries as they stream in and never keeps one: exact counts by protocol, TCP state, assured or not and
-/// unreplied UDP port (small fixed arrays), and bounded top-k counts by source and by destination (space-saving,
+/// Aggregates entries as they stream in and never keeps one: exact counts by protocol, TCP state, assured, unreplied,
+/// and unreplied UDP by port (small fixed arrays), and bounded top-k counts by source and by destination (space-saving,
 /// <see cref="KeyCapacity"/> keys each: exact while the distinct keys fit, bounded memory whatever their number).
 /// </summary>
 internal sealed class TableBreakdownBuilder(long? establishedTimeoutSeconds)
@@ -19,6 +19,7 @@ internal sealed class TableBreakdownBuilder(long? establishedTimeoutSeconds)
     private readonly SpaceSaving<ConntrackEndpoint> _destinations = new(KeyCapacity);
     private long _entries;
     private long _assured;
+    private long _unreplied;
     private long _idleEstablished;
 
     public long Entries => _entries;
@@ -29,13 +30,14 @@ internal sealed class TableBreakdownBuilder(long? establishedTimeoutSeconds)
         _protocols[entry.Protocol]++;
         _sources.Add(entry.Source);
         _destinations.Add(entry.Destination);
-        if (entry.Assured)
+        _assured += entry.Assured ? 1 : 0;
+        if (!entry.Replied)
         {
-            _assured++;
-        }
-        else if (entry.Protocol == Protocols.Udp)
-        {
-            _unrepliedUdpPorts[entry.Destination.Port]++;
+            _unreplied++;
+            if (entry.Protocol == Protocols.Udp)
+            {
+                _unrepliedUdpPorts[entry.Destination.Port]++;
+            }
         }
 
         if (entry.TcpState is { } state)
@@ -53,7 +55,7 @@ internal sealed class TableBreakdownBuilder(long? establishedTimeoutSeconds)
     public TableBreakdown Build(int top, string source, double seconds) => new(
         _entries,
         _assured,
-        _entries - _assured,
+        _unreplied,
         Exact(_protocols, top, p => Protocols.Name((byte)p)),
         Exact(_tcpStates, top, s => Protocols.TcpStateName((byte)s)),
         Lines(_sources, top),

@@ -24,6 +24,7 @@ internal static class CtnetlinkDumpMessage
     private const ushort IpV4Src = 1, IpV4Dst = 2, IpV6Src = 3, IpV6Dst = 4;
     private const ushort ProtoNum = 1, ProtoDstPort = 3;
     private const ushort ProtoInfoTcp = 1, ProtoInfoTcpState = 1;
+    private const uint StatusSeenReply = 1 << 1;    // IPS_SEEN_REPLY
     private const uint StatusAssured = 1 << 2;      // IPS_ASSURED
 
     public const int RequestLength = HeaderLength + NfgenLength;
@@ -76,7 +77,7 @@ internal static class CtnetlinkDumpMessage
         ConntrackAddress source = default, destination = default;
         byte protocol = 0;
         ushort port = 0;
-        bool haveTuple = false, assured = false;
+        bool haveTuple = false, assured = false, replied = false;
         byte? tcpState = null;
         uint timeout = 0;
         foreach ((ushort type, ReadOnlySpan<byte> value) in new NetlinkAttributes(attributes))
@@ -87,7 +88,9 @@ internal static class CtnetlinkDumpMessage
                     haveTuple = TryTuple(value, out source, out destination, out protocol, out port);
                     break;
                 case Status when value.Length >= 4:
-                    assured = (BinaryPrimitives.ReadUInt32BigEndian(value) & StatusAssured) != 0;
+                    uint status = BinaryPrimitives.ReadUInt32BigEndian(value);
+                    assured = (status & StatusAssured) != 0;
+                    replied = (status & StatusSeenReply) != 0;
                     break;
                 case Timeout when value.Length >= 4:
                     timeout = BinaryPrimitives.ReadUInt32BigEndian(value);
@@ -103,7 +106,7 @@ internal static class CtnetlinkDumpMessage
             return false;
         }
 
-        entry = new ConntrackEntry(source, new ConntrackEndpoint(destination, protocol, port), protocol, assured,
+        entry = new ConntrackEntry(source, new ConntrackEndpoint(destination, protocol, port), protocol, assured, replied,
             protocol == Protocols.Tcp ? tcpState : null, timeout);
         return true;
     }
