@@ -13,7 +13,10 @@ namespace ConntrackWatch.Kernel.Namespaces;
 /// once when a known namespace disappears; a poll in between costs one statx and one read per namespace and
 /// allocates nothing. A namespace that vanishes mid-poll is simply gone. Not thread-safe.
 /// </summary>
-internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
+/// <param name="maxNamespaces">The cap, <see cref="MaxNamespaces"/> but in tests.</param>
+/// <param name="maxUserNamespaces">The users' share of it, <see cref="MaxUserNamespaces"/> but in tests.</param>
+internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = NamespaceWatcher.MaxNamespaces, int maxUserNamespaces = NamespaceWatcher.MaxUserNamespaces)
+    : IDisposable
 {
     /// <summary>The most namespaces watched; more are counted and reported, not read.</summary>
     public const int MaxNamespaces = 10_000;
@@ -216,7 +219,7 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
             _leftOut.Remove(key);
         }
 
-        string? limitation = overflow.Describe();
+        string? limitation = overflow.Describe(maxNamespaces, maxUserNamespaces);
         // A new set only when what it says changed: the poll logs each new one, and a scan leaves no garbage.
         if (_set.HostInode != hostInode || _set.Limitation != limitation || !_set.Unseen.SequenceEqual(_unseen))
         {
@@ -234,13 +237,13 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
     // (with its owner, so it is not examined again) and counted, and taken in at a later scan once there is room.
     private bool HasRoomFor(NamespaceOwner owner, FileIdentity key, ref Overflow overflow)
     {
-        if (_byKey.Count >= MaxNamespaces)
-        {
-            overflow.Beyond++;
-        }
-        else if (owner == NamespaceOwner.User && _userOwned >= MaxUserNamespaces)
+        if (owner == NamespaceOwner.User && _userOwned >= maxUserNamespaces)
         {
             overflow.UsersBeyond++;
+        }
+        else if (_byKey.Count >= maxNamespaces)
+        {
+            overflow.Beyond++;
         }
         else
         {
@@ -348,7 +351,7 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
             return;
         }
 
-        if (_byKey.Count >= MaxNamespaces)
+        if (_byKey.Count >= maxNamespaces)
         {
             overflow.Beyond++;
             return;
@@ -380,7 +383,7 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
         else
         {
             NamespaceOwner owner = _owners!.OfBindMount(path);
-            if (owner == NamespaceOwner.User && _userOwned >= MaxUserNamespaces)
+            if (owner == NamespaceOwner.User && _userOwned >= maxUserNamespaces)
             {
                 handle.Dispose();
                 overflow.UsersBeyond++;
@@ -438,12 +441,12 @@ internal sealed class NamespaceWatcher(TimeProvider time) : IDisposable
         public int Beyond;
         public int UsersBeyond;
 
-        public readonly string? Describe() => (Beyond, UsersBeyond) switch
+        public readonly string? Describe(int cap, int usersCap) => (Beyond, UsersBeyond) switch
         {
             (0, 0) => null,
-            (_, 0) => $"{Beyond} more namespaces were found than the {MaxNamespaces} watched; they are not read",
-            (0, _) => $"{UsersBeyond} namespaces owned by unprivileged users were found beyond the {MaxUserNamespaces} of theirs watched; they are not read",
-            _ => $"{Beyond} more namespaces were found than the {MaxNamespaces} watched, and {UsersBeyond} owned by unprivileged users beyond the {MaxUserNamespaces} of theirs; they are not read",
+            (_, 0) => $"{Beyond} more namespaces were found than the {cap} watched; they are not read",
+            (0, _) => $"{UsersBeyond} namespaces owned by unprivileged users were found beyond the {usersCap} of theirs watched; they are not read",
+            _ => $"{Beyond} more namespaces were found than the {cap} watched, and {UsersBeyond} owned by unprivileged users beyond the {usersCap} of theirs; they are not read",
         };
     }
 
