@@ -9,8 +9,9 @@ namespace ConntrackWatch.Metrics;
 
 /// <summary>
 /// The figures of <see cref="ConntrackMetrics"/> through System.Diagnostics.Metrics (a Meter named ConntrackWatch),
-/// for dotnet-counters and OpenTelemetry. Instruments are observed: they read the last completed poll's report
-/// when a listener asks. A figure that is unknown or infinite (not growing) is not measured. The fullest
+/// for dotnet-counters and OpenTelemetry. Instruments are observed on the exporter's thread: each completed poll's
+/// figures are copied at once into a fixed array, which is what they read, never the report itself, whose lists
+/// the next poll refills. A figure that is unknown or infinite (not growing) is not measured. The fullest
 /// namespaces (Metrics:NamespaceSeries, the host's among them) are measured on <c>conntrack.namespace.entries</c>
 /// with a <c>namespace</c> tag, copied at each poll into a fixed array: the reader reuses its lists.
 /// </summary>
@@ -21,8 +22,7 @@ internal sealed class ConntrackMeter : IPollPublisher, IDisposable
     private readonly Meter _meter;
     private readonly Lock _gate = new();
     private readonly (string Name, long Count)[] _namespaces;
-    private PollReport _latest;
-    private bool _hasReport;
+    private readonly double?[] _values = new double?[ConntrackMetrics.All.Length];
     private int _namespaceCount;
 
     public ConntrackMeter(IMeterFactory meterFactory, IOptions<MetricsOptions> options)
@@ -31,23 +31,25 @@ internal sealed class ConntrackMeter : IPollPublisher, IDisposable
         _namespaces = new (string, long)[options.Value.NamespaceSeries];
         _meter.CreateObservableGauge("conntrack.namespace.entries", ObserveNamespaces, "{entry}",
             "Connection-tracking entries of one network namespace (the fullest, up to Metrics:NamespaceSeries).");
-        foreach (MetricDefinition metric in ConntrackMetrics.All)
+        for (int index = 0; index < ConntrackMetrics.All.Length; index++)
         {
+            MetricDefinition metric = ConntrackMetrics.All[index];
             if (metric.InstrumentName is not { } name)
             {
                 continue;
             }
 
+            int figure = index;
             if (metric.IsInteger)
             {
-                Func<IEnumerable<Measurement<long>>> observe = () => Observe(metric) is { } v ? [new Measurement<long>((long)v)] : [];
+                Func<IEnumerable<Measurement<long>>> observe = () => Observe(figure) is { } v ? [new Measurement<long>((long)v)] : [];
                 _ = metric.IsCounter
                     ? _meter.CreateObservableCounter(name, observe, metric.Unit, metric.Help)
                     : (ObservableInstrument<long>)_meter.CreateObservableGauge(name, observe, metric.Unit, metric.Help);
             }
             else
             {
-                Func<IEnumerable<Measurement<double>>> observe = () => Observe(metric) is { } v ? [new Measurement<double>(v)] : [];
+                Func<IEnumerable<Measurement<double>>> observe = () => Observe(figure) is { } v ? [new Measurement<double>(v)] : [];
                 _ = metric.IsCounter
                     ? _meter.CreateObservableCounter(name, observe, metric.Unit, metric.Help)
                     : (ObservableInstrument<double>)_meter.CreateObservableGauge(name, observe, metric.Unit, metric.Help);
@@ -64,8 +66,12 @@ internal sealed class ConntrackMeter : IPollPublisher, IDisposable
 
         lock (_gate)
         {
-            _latest = report;
-            _hasReport = true;
+            ReadOnlySpan<MetricDefinition> metrics = ConntrackMetrics.All;
+            for (int i = 0; i < metrics.Length; i++)
+            {
+                _values[i] = metrics[i].Value(report) is { } value && double.IsFinite(value) ? value : null;
+            }
+
             _namespaceCount = 0;
             if (report.Reading.Namespaces is not null && _namespaces.Length > 0)
             {
@@ -101,11 +107,11 @@ internal sealed class ConntrackMeter : IPollPublisher, IDisposable
 
     public void Dispose() => _meter.Dispose();
 
-    private double? Observe(MetricDefinition metric)
+    private double? Observe(int figure)
     {
         lock (_gate)
         {
-            return _hasReport && metric.Value(_latest) is { } value && double.IsFinite(value) ? value : null;
+            return _values[figure];
         }
     }
 }

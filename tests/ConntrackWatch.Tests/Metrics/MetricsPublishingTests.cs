@@ -74,6 +74,36 @@ public sealed class MetricsPublishingTests
     }
 
     [Fact]
+    public void TheMeterReadsThePublishedPollsFiguresWhateverTheNextPollDoesToItsLists()
+    {
+        // The exporter observes on a thread of its own while the next poll refills the reader's lists.
+        using var harness = new PollHarness(FakeProcTree.Modern(count: 5, max: 1000).WithProcessNamespace(100, entries: 40));
+        harness.PollAndPublish();
+        harness.Tree.WithProcessNamespace(200, entries: 30).WithProcessNamespace(300, entries: 20);
+        harness.Time.Advance(TimeSpan.FromMinutes(1)); // past the scan interval: the next poll finds both
+        Assert.Equal(4, harness.Poll().Verdict.NamespaceCount); // read, not published
+        var seen = new Dictionary<string, double>();
+        var factory = harness.Get<IMeterFactory>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == ConntrackMeter.MeterName && ReferenceEquals(instrument.Meter.Scope, factory))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => seen[instrument.Name] = value);
+        listener.Start();
+
+        listener.RecordObservableInstruments();
+
+        Assert.Equal(2, seen["conntrack.namespaces"]); // the host's and pid 100's, as published
+        Assert.Equal(45, seen["conntrack.entries.all_namespaces"]);
+    }
+
+    [Fact]
     public void MeasuresTheFullestNamespacesWithANamespaceTagUpToTheLimit()
     {
         using var harness = new PollHarness(
