@@ -90,19 +90,6 @@ internal sealed class NamespaceWindows(int capacity)
         return new Verdict(chosen, host, _decisions, total, fullest);
     }
 
-    /// <summary>The latest samples were acted on (the max was raised): the same evidence must not raise twice.</summary>
-    public void MarkLatestActedOn()
-    {
-        _host.MarkLatestActedOn();
-        foreach ((SampleWindow window, long seen) in _others.Values)
-        {
-            if (seen == _generation)
-            {
-                window.MarkLatestActedOn();
-            }
-        }
-    }
-
     private SampleWindow WindowOf(FileIdentity key)
     {
         if (!_others.TryGetValue(key, out var entry))

@@ -1,8 +1,7 @@
 namespace ConntrackWatch.Decisions;
 
 /// <summary>
-/// The most recent samples in a fixed ring buffer: no allocation per sample. It also remembers the last sample
-/// a raise was based on, so the same evidence is never acted on twice.
+/// The most recent samples in a fixed ring buffer: no allocation per sample.
 /// </summary>
 internal sealed class SampleWindow
 {
@@ -11,7 +10,6 @@ internal sealed class SampleWindow
     private readonly Sample[] _samples;
     private int _next;
     private long _added;
-    private long _actedOn = -1;
 
     public SampleWindow(int capacity)
     {
@@ -28,9 +26,6 @@ internal sealed class SampleWindow
     public Sample Latest => _added > 0
         ? _samples[(_next - 1 + _samples.Length) % _samples.Length]
         : throw new InvalidOperationException("The window holds no sample yet.");
-
-    /// <summary>True once <see cref="MarkLatestActedOn"/> was called and no sample has come since.</summary>
-    public bool IsLatestActedOn => _added > 0 && _actedOn == _added;
 
     /// <summary>The <paramref name="index"/>th sample, oldest first.</summary>
     public Sample this[int index]
@@ -58,8 +53,6 @@ internal sealed class SampleWindow
         _added++;
     }
 
-    public void MarkLatestActedOn() => _actedOn = _added;
-
     /// <summary>A window of another capacity holding the newest samples of this one.</summary>
     public SampleWindow Resize(int capacity)
     {
@@ -67,11 +60,6 @@ internal sealed class SampleWindow
         for (int i = Math.Max(0, Count - capacity); i < Count; i++)
         {
             resized.Add(this[i]);
-        }
-
-        if (IsLatestActedOn)
-        {
-            resized.MarkLatestActedOn();
         }
 
         return resized;

@@ -30,7 +30,7 @@ internal static class ThresholdPolicy
         RaiseDecision None() => new(DecisionKind.None, latest.Count, max, mark, max, ceiling, false, string.Empty, RaiseTrigger.None, trend, dropped, of);
 
         // A maximum of 0 means "no limit" to the kernel: nothing to protect.
-        if (max <= 0 || window.IsLatestActedOn)
+        if (max <= 0)
         {
             return None();
         }

@@ -76,11 +76,8 @@ internal sealed partial class PollCycle(
         }
 
         RaiseDecision decision = verdict.Decision;
+        // Each poll adds its sample before it decides: no evidence is decided on twice.
         RaiseOutcome applied = applier.Apply(decision, layout, options);
-        if (applied != RaiseOutcome.NotRaised)
-        {
-            windows.MarkLatestActedOn(); // the same evidence must not be acted on twice
-        }
 
         if (applied == RaiseOutcome.Raised && options.ResizeBuckets)
         {

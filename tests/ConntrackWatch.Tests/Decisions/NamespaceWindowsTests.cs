@@ -129,8 +129,6 @@ public sealed class NamespaceWindowsTests
         Verdict first = windows.AddAndDecide(Reading(0, 1000, 1_000_000, Namespace(1, "web", 700)), 0, Defaults);
         Assert.Equal(DecisionKind.Raise, first.Decision.Kind);
 
-        windows.MarkLatestActedOn();
-
         // The raise took effect: 700 of 1200 is below the new mark 720.
         Verdict next = windows.AddAndDecide(Reading(0, 1200, 1_000_000, Namespace(1, "web", 700)), 1, Defaults);
         Assert.Equal(DecisionKind.None, next.Decision.Kind);

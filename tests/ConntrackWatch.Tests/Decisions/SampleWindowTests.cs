@@ -24,19 +24,6 @@ public sealed class SampleWindowTests
         Assert.Throws<InvalidOperationException>(() => new SampleWindow(2).Latest);
     }
 
-    [Fact]
-    public void ForgetsThatItActedOnceANewSampleArrives()
-    {
-        var window = new SampleWindow(4);
-        window.Add(new Sample(1, 70, 100));
-        window.MarkLatestActedOn();
-        Assert.True(window.IsLatestActedOn);
-
-        window.Add(new Sample(2, 70, 120));
-
-        Assert.False(window.IsLatestActedOn);
-    }
-
     [Theory]
     [InlineData(60, 5, 13)]
     [InlineData(60, 1, 61)]
@@ -47,7 +34,7 @@ public sealed class SampleWindowTests
     }
 
     [Fact]
-    public void KeepsTheNewestSamplesAndTheActedOnMarkWhenResized()
+    public void KeepsTheNewestSamplesWhenResized()
     {
         var window = new SampleWindow(5);
         for (long i = 1; i <= 5; i++)
@@ -55,11 +42,8 @@ public sealed class SampleWindowTests
             window.Add(new Sample(i, i, 100));
         }
 
-        window.MarkLatestActedOn();
-
         SampleWindow smaller = window.Resize(2);
 
         Assert.Equal([4L, 5L], new[] { smaller[0].Count, smaller[1].Count });
-        Assert.True(smaller.IsLatestActedOn);
     }
 }

@@ -111,20 +111,6 @@ public sealed class ThresholdPolicyTests
     }
 
     [Fact]
-    public void DoesNotActTwiceOnTheSameSample()
-    {
-        var window = new SampleWindow(4);
-        window.Add(new Sample(0, 70, 100));
-        Assert.Equal(DecisionKind.Raise, ThresholdPolicy.Decide(window, Defaults, AmpleCeiling).Kind);
-
-        window.MarkLatestActedOn();
-
-        Assert.Equal(DecisionKind.None, ThresholdPolicy.Decide(window, Defaults, AmpleCeiling).Kind);
-        window.Add(new Sample(1, 75, 100));
-        Assert.Equal(DecisionKind.Raise, ThresholdPolicy.Decide(window, Defaults, AmpleCeiling).Kind);
-    }
-
-    [Fact]
     public void RaisesAtOnceWhenTheKernelDroppedPacketsSinceTheLastPoll()
     {
         var window = new SampleWindow(4);
