@@ -52,6 +52,9 @@ internal sealed partial class BreakdownCapture(ConntrackSettings settings, TimeP
         }
     }
 
+    /// <summary>Namespaces whose last capture is remembered, to hold back the next within the repeat interval.</summary>
+    internal int RememberedCaptures => _lastCapture.Count;
+
     public void Dispose() => _running.Wait(TimeSpan.FromSeconds(5));
 
     // The mark reached, drops, or a raise refused: the moments an admin asks "what is in it?".
@@ -66,6 +69,13 @@ internal sealed partial class BreakdownCapture(ConntrackSettings settings, TimeP
         if (_lastCapture.TryGetValue(key, out long last) && time.GetElapsedTime(last, now) < options.AlarmRepeatInterval)
         {
             return false;
+        }
+
+        // Namespaces captured longer ago than the interval hold nothing back any more: forgotten, so that vanished
+        // ones leave nothing behind (this runs only when a capture starts).
+        foreach (string old in _lastCapture.Where(pair => time.GetElapsedTime(pair.Value, now) >= options.AlarmRepeatInterval).Select(pair => pair.Key).ToList())
+        {
+            _lastCapture.Remove(old);
         }
 
         _lastCapture[key] = now;

@@ -96,4 +96,20 @@ public sealed class BreakdownCaptureTests
 
         Assert.Equal(["host", "pid 100 (vpn)"], harness.Logged(LogEvents.BreakdownCaptured).Select(r => r.Property("NamespaceName")));
     }
+
+    [Fact]
+    public async Task ANamespaceThatVanishedIsForgottenOnceItsIntervalIsOver()
+    {
+        using PollHarness harness = new(
+            FakeProcTree.Modern(count: 70, max: 100).WithUdpTable(FakeProcTree.ModernTable, 1000, ("198.51.100.7", 70))
+                .WithProcessNamespace(100, entries: 80, comm: "vpn\n").WithUdpTable("100/net/nf_conntrack", 2000, ("10.8.0.9", 80)),
+            ("Conntrack:DryRun", "true"), ("Conntrack:AlarmRepeatInterval", "00:00:30"));
+        await PollAsync(harness, 2);
+        Assert.Equal(2, harness.Get<BreakdownCapture>().RememberedCaptures); // the host, and pid 100's namespace
+
+        harness.Tree.WithoutProcess(100);
+        await PollAsync(harness, 12); // to 65 s: the host is captured again at 30 s and 60 s; by 60 s pid 100's is a minute old
+
+        Assert.Equal(1, harness.Get<BreakdownCapture>().RememberedCaptures);
+    }
 }

@@ -48,13 +48,20 @@ internal static class ProcTableLine
             }
 
             // The first src=, dst= and dport= are the original direction's; the reply's follow.
+            // An original address the kernel would not print makes the line no entry (not the reply's address).
             if (!haveSource && word.StartsWith("src="u8))
             {
-                haveSource = TryAddress(word[4..], out source);
+                if (!(haveSource = TryAddress(word[4..], out source)))
+                {
+                    return false;
+                }
             }
             else if (!haveDestination && word.StartsWith("dst="u8))
             {
-                haveDestination = TryAddress(word[4..], out destination);
+                if (!(haveDestination = TryAddress(word[4..], out destination)))
+                {
+                    return false;
+                }
             }
             else if (port == 0 && haveDestination && word.StartsWith("dport="u8))
             {
@@ -79,20 +86,59 @@ internal static class ProcTableLine
         return true;
     }
 
+    // Only what the kernel prints: a dotted quad (%pI4) or an RFC 5952 IPv6 address (%pI6c). IPAddress.TryParse
+    // alone would also take "1" or "0x7f.1" for 0.0.0.1 and 127.0.0.1.
     private static bool TryAddress(ReadOnlySpan<byte> text, out ConntrackAddress address)
     {
-        Span<char> chars = stackalloc char[Math.Min(text.Length, 64)];
-        int length = System.Text.Encoding.ASCII.GetChars(text[..chars.Length], chars);
-        if (!IPAddress.TryParse(chars[..length], out IPAddress? parsed))
+        address = default;
+        Span<byte> bytes = stackalloc byte[16];
+        if (text.IndexOf((byte)':') < 0)
         {
-            address = default;
+            if (!TryDottedQuad(text, bytes))
+            {
+                return false;
+            }
+
+            address = ConntrackAddress.V4(bytes);
+            return true;
+        }
+
+        Span<char> chars = stackalloc char[46];
+        Span<char> canonical = stackalloc char[46];
+        if (text.Length > chars.Length)
+        {
             return false;
         }
 
-        Span<byte> bytes = stackalloc byte[16];
-        parsed.TryWriteBytes(bytes, out int written);
-        address = written == 4 ? ConntrackAddress.V4(bytes) : ConntrackAddress.V6(bytes);
+        int length = System.Text.Encoding.ASCII.GetChars(text, chars);
+        if (!IPAddress.TryParse(chars[..length], out IPAddress? parsed) || parsed.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6
+            || !parsed.TryFormat(canonical, out int written) || !canonical[..written].SequenceEqual(chars[..length]))
+        {
+            return false; // .NET prints an IPv6 address as RFC 5952 says: anything else is not the kernel's
+        }
+
+        parsed.TryWriteBytes(bytes, out _);
+        address = ConntrackAddress.V6(bytes);
         return true;
+    }
+
+    // Four decimal numbers from 0 to 255, without leading zeros, joined by dots.
+    private static bool TryDottedQuad(ReadOnlySpan<byte> text, Span<byte> bytes)
+    {
+        int octet = 0;
+        foreach (Range range in text.Split((byte)'.'))
+        {
+            ReadOnlySpan<byte> part = text[range];
+            if (octet == 4 || part.Length is 0 or > 3 || (part.Length > 1 && part[0] == (byte)'0')
+                || !Utf8Parser.TryParse(part, out byte value, out int consumed) || consumed != part.Length)
+            {
+                return false;
+            }
+
+            bytes[octet++] = value;
+        }
+
+        return octet == 4;
     }
 
     private static readonly byte[][] TcpStateNames =

@@ -20,8 +20,33 @@ public sealed class ProcTableLineTests
         Assert.Equal("127.0.0.1:9/udp", entry.Destination.ToString());
         Assert.Equal(17, entry.Protocol);
         Assert.False(entry.Assured);
+        Assert.False(entry.Replied);
         Assert.Null(entry.TcpState);
         Assert.Equal(29u, entry.TimeoutSeconds);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("255.255.255.255", true)]
+    [InlineData("2001:db8::66", true)]
+    [InlineData("::ffff:10.0.0.1", true)]
+    [InlineData("1", false)]
+    [InlineData("0x7f.1", false)]
+    [InlineData("127.0.0.01", false)]
+    [InlineData("127.0.0.256", false)]
+    [InlineData("127.0.0.1.5", false)]
+    [InlineData("2001:DB8::66", false)]
+    [InlineData("2001:0db8::66", false)]
+    [InlineData("2001:db8:0:0:0:0:0:66", false)]
+    public void TakesOnlyTheAddressFormsTheKernelPrints(string address, bool taken)
+    {
+        string line = $"ipv4     2 udp      17 29 src={address} dst=127.0.0.1 sport=40000 dport=9 [UNREPLIED] src=127.0.0.1 dst=127.0.0.2 sport=9 dport=40000 mark=0 zone=0 use=2";
+
+        Assert.Equal(taken, ProcTableLine.TryParse(Encoding.ASCII.GetBytes(line), out ConntrackEntry entry));
+        if (taken)
+        {
+            Assert.Equal(address, entry.Source.ToString());
+        }
     }
 
     [Fact]
@@ -30,6 +55,7 @@ public sealed class ProcTableLineTests
         ConntrackEntry entry = Parse("ipv4     2 tcp      6 431999 ESTABLISHED src=10.0.0.1 dst=10.0.0.2 sport=40022 dport=22 src=10.0.0.2 dst=10.0.0.1 sport=22 dport=40022 [ASSURED] mark=0 zone=0 use=2");
 
         Assert.True(entry.Assured);
+        Assert.True(entry.Replied);
         Assert.Equal((byte)3, entry.TcpState);
         Assert.Equal("10.0.0.2:22/tcp", entry.Destination.ToString());
         Assert.Equal(431999u, entry.TimeoutSeconds);
