@@ -10,7 +10,8 @@ namespace ConntrackWatch.Hosting;
 /// <summary>Serilog, configured in code (no reflection-based settings reader, so Native AOT stays clean).</summary>
 internal static class LoggingSetup
 {
-    private const string ConsoleTemplate = "{Timestamp:yyyy-MM-dd HH:mm:ss} {Level:u3} {Message:lj} {Exception}";
+    /// <summary>Standard error's line: values as they are (no quotes), the exception after the message, one line (<see cref="OneLineFormatter"/>).</summary>
+    public const string ConsoleTemplate = "{Timestamp:yyyy-MM-dd HH:mm:ss} {Level:u3} {Message:l} {Exception}";
 
     /// <summary>To journald when <paramref name="journald"/> is given, else to standard error.</summary>
     public static LoggerConfiguration Configure(LoggerConfiguration logger, JournaldOptions? journald)
