@@ -237,6 +237,60 @@ public sealed class DaemonProcessTests
             .Select(task => int.Parse(Path.GetFileName(task), System.Globalization.CultureInfo.InvariantCulture)),
     ];
 
+    [Fact]
+    public async Task RunsInARootFilesystemOfNothingButTheLibrariesItLinks()
+    {
+        // What the package depends on (its shlibs: libc, libm) and nothing else, no libssl, no ICU, with the /dev
+        // and /proc every container has. A proc root of its own makes the daemon name its lock by a hash, which
+        // once took .NET's OpenSSL-backed SHA-256 and stopped it there.
+        Prerequisite.RequireRoot();
+        string chroot = Prerequisite.RequireExecutable("chroot");
+        string ldd = Prerequisite.RequireExecutable("ldd");
+        string unshare = Prerequisite.RequireExecutable("unshare");
+        using var root = new TempDirectory();
+        File.SetUnixFileMode(root.Path, (UnixFileMode)0b111_101_101);
+        foreach (string library in Command.RunChecked(ldd, DaemonProcess.BinaryPath).Split('\n')
+                     .Select(line => line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(word => word.StartsWith('/')))
+                     .OfType<string>())
+        {
+            CopyInto(root.Path, library);
+        }
+
+        string binary = "/usr/sbin/conntrackwatch";
+        CopyInto(root.Path, DaemonProcess.BinaryPath, binary);
+        CopyInto(root.Path, Path.Combine(ShippedBinary.Directory, "appsettings.json"), "/usr/sbin/appsettings.json");
+        using FakeProcTree tree = FakeProcTree.Modern(count: 65, max: 100);
+        Command.RunChecked("cp", "-a", tree.Root, root.Combine("proc-tree"));
+        Assert.Equal(["ld-linux-x86-64.so.2", "libc.so.6", "libm.so.6"],
+            Directory.EnumerateFiles(root.Path, "*.so*", SearchOption.AllDirectories).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Directory.CreateDirectory(root.Combine("dev"));
+        Directory.CreateDirectory(root.Combine("proc"));
+
+        // In a mount namespace of its own, so the mounts go with the process: a container's /dev and /proc.
+        const string Mount = """
+            mount -t tmpfs tmpfs "$ROOT/dev" && for d in null zero urandom random; do touch "$ROOT/dev/$d" && mount --bind "/dev/$d" "$ROOT/dev/$d" || exit 1; done \
+                && mount -t proc proc "$ROOT/proc" && exec "$CHROOT" "$ROOT" "$@"
+            """;
+        using var daemon = DaemonProcess.Start(
+            ["--Conntrack:ProcRoot=/proc-tree", "--Conntrack:PollInterval=00:00:00.200", "--Conntrack:DryRun=true"],
+            new Dictionary<string, string> { ["RUNTIME_DIRECTORY"] = "/run/conntrackwatch", ["ROOT"] = root.Path, ["CHROOT"] = chroot },
+            wrapper: [unshare, "--mount", "--propagation", "private", "sh", "-c", Mount, "sh"],
+            binary: binary);
+        await daemon.WaitForErrorTextAsync("would raise nf_conntrack_max from 100 to 120");
+        Assert.Single(Directory.GetFiles(root.Combine("run/conntrackwatch"), "daemon-*.lock"));
+
+        daemon.Signal(DaemonProcess.Sigterm);
+        Assert.Equal(0, await daemon.WaitForExitAsync());
+        Assert.DoesNotContain("libssl", daemon.Error, StringComparison.Ordinal);
+    }
+
+    private static void CopyInto(string root, string file, string? asPath = null)
+    {
+        string target = root + (asPath ?? file);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Copy(file, target);
+    }
+
     /// <summary>A copy of the binary that nobody can run, in a directory of its own, whatever the checkout's permissions.</summary>
     internal static TempDirectory BinaryForNobody()
     {
