@@ -11,18 +11,10 @@ public sealed class JournalAuditTrailTests
     [Fact]
     public async Task EveryRaiseIsInTheJournalUnderItsMessageIdWithItsNumbers()
     {
-        Prerequisite.RequireRoot();
-        Prerequisite.Require(JournaldNamespace.DaemonPath is not null, "needs systemd-journald (package systemd)");
-        string journalctl = Prerequisite.RequireExecutable("journalctl");
+        string journalctl = RequireJournald();
         using var journal = new JournaldNamespace();
-        await journal.StartAsync();
         using FakeProcTree tree = FakeProcTree.Modern(count: 65, max: 100);
-
-        await using (var daemon = InProcessDaemon.Start(tree, null, "--Journald:Enabled=true", $"--Journald:SocketPath={journal.SocketPath}"))
-        {
-            await daemon.Sink.WaitForEventAsync(LogEvents.Raised);
-            Assert.Equal(0, await daemon.StopAsync());
-        }
+        await RaiseIntoAsync(journal, tree);
 
         JsonElement raised = await FirstEntryAsync(journalctl, journal, LogEvents.Raised);
         Assert.Equal("conntrackwatch", raised.GetProperty("SYSLOG_IDENTIFIER").GetString());
@@ -45,19 +37,11 @@ public sealed class JournalAuditTrailTests
     [Fact]
     public async Task ARaiseForAnotherNamespaceCarriesItsNameAndInodeAsFields()
     {
-        Prerequisite.RequireRoot();
-        Prerequisite.Require(JournaldNamespace.DaemonPath is not null, "needs systemd-journald (package systemd)");
-        string journalctl = Prerequisite.RequireExecutable("journalctl");
+        string journalctl = RequireJournald();
         using var journal = new JournaldNamespace();
-        await journal.StartAsync();
         using FakeProcTree tree = FakeProcTree.Modern(count: 1, max: 100)
             .WithProcessNamespace(4242, entries: 70, cgroup: "0::/lxc.payload.web01/init.scope\n");
-
-        await using (var daemon = InProcessDaemon.Start(tree, null, "--Journald:Enabled=true", $"--Journald:SocketPath={journal.SocketPath}"))
-        {
-            await daemon.Sink.WaitForEventAsync(LogEvents.Raised);
-            Assert.Equal(0, await daemon.StopAsync());
-        }
+        await RaiseIntoAsync(journal, tree);
 
         JsonElement raised = await FirstEntryAsync(journalctl, journal, LogEvents.Raised);
         Assert.Equal("lxc web01", raised.GetProperty("NETNS_NAME").GetString());
@@ -70,19 +54,11 @@ public sealed class JournalAuditTrailTests
     [Fact]
     public async Task ARaiseForANamespaceNamedWithEscapesShowsAsTextInPlainJournalctl()
     {
-        Prerequisite.RequireRoot();
-        Prerequisite.Require(JournaldNamespace.DaemonPath is not null, "needs systemd-journald (package systemd)");
-        string journalctl = Prerequisite.RequireExecutable("journalctl");
+        string journalctl = RequireJournald();
         using var journal = new JournaldNamespace();
-        await journal.StartAsync();
         using FakeProcTree tree = FakeProcTree.Modern(count: 1, max: 100)
             .WithProcessNamespace(4242, entries: 70, comm: "\u001b]0;pwn\u0007\u001b[2J\u202e\n");
-
-        await using (var daemon = InProcessDaemon.Start(tree, null, "--Journald:Enabled=true", $"--Journald:SocketPath={journal.SocketPath}"))
-        {
-            await daemon.Sink.WaitForEventAsync(LogEvents.Raised);
-            Assert.Equal(0, await daemon.StopAsync());
-        }
+        await RaiseIntoAsync(journal, tree);
 
         // A field with a control byte is binary to journald: journalctl would print "[N blob data]", or the raw escapes with -a.
         const string Escaped = @"pid 4242 (\x1b]0;pwn\x07\x1b[2J\u202e)";
@@ -97,6 +73,22 @@ public sealed class JournalAuditTrailTests
         Assert.Contains($"Raised nf_conntrack_max from 100 to 120: {Escaped}", plain, StringComparison.Ordinal);
         Assert.DoesNotContain("blob data", plain, StringComparison.Ordinal);
         Assert.DoesNotContain(plain, c => char.IsControl(c) && c != '\n');
+    }
+
+    private static string RequireJournald()
+    {
+        Prerequisite.RequireRoot();
+        Prerequisite.Require(JournaldNamespace.DaemonPath is not null, "needs systemd-journald (package systemd)");
+        return Prerequisite.RequireExecutable("journalctl");
+    }
+
+    // A daemon over the tree, logging natively into the journal namespace until it has raised once; then stopped.
+    private static async Task RaiseIntoAsync(JournaldNamespace journal, FakeProcTree tree)
+    {
+        await journal.StartAsync();
+        await using var daemon = InProcessDaemon.Start(tree, null, "--Journald:Enabled=true", $"--Journald:SocketPath={journal.SocketPath}");
+        await daemon.Sink.WaitForEventAsync(LogEvents.Raised);
+        Assert.Equal(0, await daemon.StopAsync());
     }
 
     /// <summary>The first entry of the event's MESSAGE_ID in <paramref name="journal"/>, as journalctl -o json shows it.</summary>

@@ -48,24 +48,7 @@ public sealed class MetricsPublishingTests
     {
         using var harness = new PollHarness(FakeProcTree.Modern(count: 65, max: 100).WithStat(drop: 9));
         harness.PollAndPublish();
-        var seen = new Dictionary<string, double>();
-        // This harness's meter only: other tests' daemons run meters of the same name in this process.
-        var factory = harness.Get<IMeterFactory>();
-        using var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == ConntrackMeter.MeterName && ReferenceEquals(instrument.Meter.Scope, factory))
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => seen[instrument.Name] = value);
-        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => seen[instrument.Name] = value);
-        listener.Start();
-
-        listener.RecordObservableInstruments();
+        Dictionary<string, double> seen = Observe(harness);
 
         Assert.Equal(65, seen["conntrack.entries"]);
         Assert.Equal(120, seen["conntrack.max"]);
@@ -82,22 +65,7 @@ public sealed class MetricsPublishingTests
         harness.Tree.WithProcessNamespace(200, entries: 30).WithProcessNamespace(300, entries: 20);
         harness.Time.Advance(TimeSpan.FromMinutes(1)); // past the scan interval: the next poll finds both
         Assert.Equal(4, harness.Poll().Verdict.NamespaceCount); // read, not published
-        var seen = new Dictionary<string, double>();
-        var factory = harness.Get<IMeterFactory>();
-        using var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == ConntrackMeter.MeterName && ReferenceEquals(instrument.Meter.Scope, factory))
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => seen[instrument.Name] = value);
-        listener.Start();
-
-        listener.RecordObservableInstruments();
+        Dictionary<string, double> seen = Observe(harness);
 
         Assert.Equal(2, seen["conntrack.namespaces"]); // the host's and pid 100's, as published
         Assert.Equal(45, seen["conntrack.entries.all_namespaces"]);
@@ -129,6 +97,29 @@ public sealed class MetricsPublishingTests
         listener.RecordObservableInstruments();
 
         Assert.Equal(new Dictionary<string, long> { ["host"] = 5, ["pid 100 (sleep)"] = 40, ["pid 200 (vpn)"] = 30 }, seen);
+    }
+
+    // Every instrument of this harness's meter, observed once. Its meter only: other tests' daemons run meters of
+    // the same name in this process.
+    private static Dictionary<string, double> Observe(PollHarness harness)
+    {
+        var seen = new Dictionary<string, double>();
+        var factory = harness.Get<IMeterFactory>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == ConntrackMeter.MeterName && ReferenceEquals(instrument.Meter.Scope, factory))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => seen[instrument.Name] = value);
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => seen[instrument.Name] = value);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return seen;
     }
 
     [Fact]
