@@ -209,15 +209,8 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
             Remove(key);
         }
 
-        foreach (FileIdentity key in KeysNotIn(_unreadable, _seen))
-        {
-            _unreadable.Remove(key);
-        }
-
-        foreach (FileIdentity key in KeysNotIn(_leftOut, _seen))
-        {
-            _leftOut.Remove(key);
-        }
+        ForgetKeysNotIn(_unreadable, _seen);
+        ForgetKeysNotIn(_leftOut, _seen);
 
         string? limitation = overflow.Describe(maxNamespaces, maxUserNamespaces);
         // A new set only when what it says changed: the poll logs each new one, and a scan leaves no garbage.
@@ -257,6 +250,15 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
 
     // The keys of dictionary that kept does not hold, in a reused list: what a scan no longer found, to be removed
     // once the enumeration is over.
+    // What a scan keeps of namespaces it could not watch (unreadable, unenterable, left out), for those it still saw.
+    private void ForgetKeysNotIn<TValue>(Dictionary<FileIdentity, TValue> dictionary, HashSet<FileIdentity> kept)
+    {
+        foreach (FileIdentity key in KeysNotIn(dictionary, kept))
+        {
+            dictionary.Remove(key);
+        }
+    }
+
     private List<FileIdentity> KeysNotIn<TValue>(Dictionary<FileIdentity, TValue> dictionary, HashSet<FileIdentity> kept)
     {
         _stale.Clear();
@@ -321,10 +323,7 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
             }
         }
 
-        foreach (FileIdentity bound in KeysNotIn(_unenterable, live))
-        {
-            _unenterable.Remove(bound);
-        }
+        ForgetKeysNotIn(_unenterable, live);
     }
 
     // One bind mount, already statted. Nothing is allocated for one seen before under the same name: its name and
