@@ -97,6 +97,12 @@ internal static class StatusFormatter
             Breakdown(text, breakdown);
         }
 
+        if (report.BreakdownsLeftOut is not null)
+        {
+            text.Append('\n');
+            Line(text, "not broken down", report.BreakdownsLeftOut);
+        }
+
         return text.ToString();
     }
 

@@ -20,6 +20,12 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
 
     public static readonly TimeSpan TrendSpacing = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// With --top over every namespace: no table is begun after this. Each dump walks the kernel's one hash table,
+    /// shared by every namespace, so a thousand namespaces beside one large table take minutes.
+    /// </summary>
+    public static readonly TimeSpan TopTimeLimit = TimeSpan.FromSeconds(30);
+
     private readonly KernelReader _reader = new(time);
 
     /// <summary>One reading; with <paramref name="trend"/>, several, so that growth and drops between them count.</summary>
@@ -46,10 +52,10 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
                     return report;
                 }
 
-                List<StatusBreakdown> breakdowns = Breakdowns(reading, only, out string? notFound);
+                List<StatusBreakdown> breakdowns = Breakdowns(reading, only, out string? notFound, out string? leftOut);
                 // A namespace asked for by name that is not there: nothing was said of it, so the state is unknown.
                 return notFound is null
-                    ? report with { Breakdowns = breakdowns }
+                    ? report with { Breakdowns = breakdowns, BreakdownsLeftOut = leftOut }
                     : report with { Breakdowns = breakdowns, State = "unknown", ExitCode = (int)StatusState.Unknown, Problem = notFound };
             }
 
@@ -60,10 +66,15 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
 
     public void Dispose() => _reader.Dispose();
 
-    // The host's table and each other namespace's, read now (the namespace list is this reading's).
-    private List<StatusBreakdown> Breakdowns(in KernelReading reading, string? only, out string? notFound)
+    // The host's table and each other namespace's, read now (the namespace list is this reading's). Over every
+    // namespace, one with no entries is not read (its dump would still walk the shared hash table), nor any after
+    // the time limit; what was left out is said. A namespace asked for by name is read whatever it holds.
+    private List<StatusBreakdown> Breakdowns(in KernelReading reading, string? only, out string? notFound, out string? leftOut)
     {
         notFound = null;
+        leftOut = null;
+        long start = time.GetTimestamp();
+        int empty = 0, late = 0;
         var breakdowns = new List<StatusBreakdown>();
         long? hostInode = reading.Namespaces?.HostInode;
         if (Wanted(NamespaceNames.Host, hostInode))
@@ -73,11 +84,37 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
 
         foreach (NamespaceReading other in reading.Namespaces?.Others ?? [])
         {
-            if (other.Place is { } place && Wanted(other.Name, other.Inode))
+            if (other.Place is not { } place || !Wanted(other.Name, other.Inode))
+            {
+                continue;
+            }
+
+            if (only is null && other.IsOk && other.Count == 0)
+            {
+                empty++;
+            }
+            else if (only is null && time.GetElapsedTime(start) >= TopTimeLimit)
+            {
+                late++;
+            }
+            else
             {
                 breakdowns.Add(StatusBreakdown.From(other.Name, other.Inode, TableBreakdownReader.Read(place, options.ProcRoot, options.BreakdownTop)));
             }
         }
+
+        var said = new List<string>(2);
+        if (empty > 0)
+        {
+            said.Add($"{empty} namespaces with no entries");
+        }
+
+        if (late > 0)
+        {
+            said.Add($"{late} more, as status --top begins no table after {TopTimeLimit.TotalSeconds:0} s (name one with --namespace)");
+        }
+
+        leftOut = said.Count > 0 ? string.Join("; ", said) : null;
 
         if (breakdowns.Count == 0 && only is not null)
         {

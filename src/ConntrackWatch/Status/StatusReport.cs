@@ -72,6 +72,9 @@ internal sealed record StatusReport
     /// <summary>Only with --top: each namespace's table broken down by who fills it.</summary>
     public IReadOnlyList<StatusBreakdown>? Breakdowns { get; init; }
 
+    /// <summary>Only with --top: which namespaces' tables were not read, and why (empty, or past the time limit); null when none.</summary>
+    public string? BreakdownsLeftOut { get; init; }
+
     /// <summary>Only with --trend: entries per second over a few seconds of sampling.</summary>
     public double? GrowthPerSecond { get; init; }
 

@@ -67,6 +67,37 @@ public sealed class StatusTopTests
     }
 
     [Fact]
+    public async Task ANamespaceWithNoEntriesIsNotBrokenDownUnlessAskedForAndThatIsSaid()
+    {
+        using FakeProcTree tree = Tree().WithProcessNamespace(200, entries: 0, comm: "idle\n").WithUdpTable("200/net/nf_conntrack", 1);
+
+        (_, string output, _) = await StatusAsync("--top", "--json", $"--Conntrack:ProcRoot={tree.Root}");
+        (_, string asked, _) = await StatusAsync("--top", "--json", "--namespace", "pid 200 (idle)", $"--Conntrack:ProcRoot={tree.Root}");
+
+        JsonElement report = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(["host", "pid 100 (vpn)"], report.GetProperty("breakdowns").EnumerateArray().Select(b => b.GetProperty("namespace").GetString()));
+        Assert.Equal("1 namespaces with no entries", report.GetProperty("breakdownsLeftOut").GetString());
+        Assert.Equal(["pid 200 (idle)"], JsonDocument.Parse(asked).RootElement.GetProperty("breakdowns").EnumerateArray().Select(b => b.GetProperty("namespace").GetString()));
+    }
+
+    [Fact]
+    public async Task OverEveryNamespaceNoTableIsBegunAfterTheTimeLimitAndThatIsSaid()
+    {
+        using FakeProcTree tree = Tree()
+            .WithProcessNamespace(200, entries: 2, comm: "a\n").WithUdpTable("200/net/nf_conntrack", 60, ("10.8.0.8", 2))
+            .WithProcessNamespace(300, entries: 2, comm: "b\n").WithUdpTable("300/net/nf_conntrack", 70, ("10.8.0.9", 2));
+        // Every look at the clock takes 20 s: the first namespace is begun at 20 s, none after 30 s.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var probe = new ConntrackWatch.Status.StatusProbe(new ConntrackWatch.Configuration.ConntrackOptions { ProcRoot = tree.Root }, time);
+        time.AutoAdvanceAmount = TimeSpan.FromSeconds(20);
+
+        ConntrackWatch.Status.StatusReport report = await probe.ProbeAsync(false, TestContext.Current.CancellationToken, top: true);
+
+        Assert.Equal(2, report.Breakdowns!.Count); // the host's and one namespace's
+        Assert.Equal("2 more, as status --top begins no table after 30 s (name one with --namespace)", report.BreakdownsLeftOut);
+    }
+
+    [Fact]
     public async Task AnUnknownNamespaceSaysWhichThereAre()
     {
         using FakeProcTree tree = Tree();
