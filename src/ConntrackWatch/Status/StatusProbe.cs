@@ -36,6 +36,8 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
         int readings = trend ? TrendSamples : 1;
         var windows = new NamespaceWindows(Math.Max(2, readings));
         KernelReading reading = _reader.Read(options.Reading);
+        KernelResult<ConntrackCounters> firstCounters = reading.Counters;
+        Dictionary<FileIdentity, ConntrackCounters> firstNamespaces = (reading.Namespaces?.Others ?? []).ToDictionary(n => n.Key, n => n.Counters);
         for (int i = 1; ; i++)
         {
             if (!reading.IsComplete)
@@ -43,7 +45,11 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
                 return Unknown(reading);
             }
 
-            Verdict verdict = windows.AddAndDecide(reading, Sample.Now(time), options.Policy);
+            // Drops between any two readings count, as they would for the daemon, which raises at the poll after
+            // them: a reading between the first and the last is given the first's drop counters, so the last
+            // decision sees every drop since the first.
+            KernelReading sampled = i > 1 && i < readings ? WithDropCountersOf(reading, firstCounters, firstNamespaces) : reading;
+            Verdict verdict = windows.AddAndDecide(sampled, Sample.Now(time), options.Policy);
             if (i == readings)
             {
                 StatusReport report = Report(reading, verdict, trend);
@@ -65,6 +71,16 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
     }
 
     public void Dispose() => _reader.Dispose();
+
+    private static KernelReading WithDropCountersOf(
+        in KernelReading reading, KernelResult<ConntrackCounters> host, Dictionary<FileIdentity, ConntrackCounters> namespaces) =>
+        reading with
+        {
+            Counters = host,
+            Namespaces = reading.Namespaces is { } set
+                ? set with { Others = [.. set.Others.Select(n => namespaces.TryGetValue(n.Key, out ConntrackCounters first) ? n with { Counters = first } : n)] }
+                : null,
+        };
 
     // The host's table and each other namespace's, read now (the namespace list is this reading's). Over every
     // namespace, one with no entries is not read (its dump would still walk the shared hash table), nor any after

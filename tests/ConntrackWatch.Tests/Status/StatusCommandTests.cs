@@ -195,6 +195,21 @@ public sealed class StatusCommandTests
     }
 
     [Fact]
+    public async Task DropsBetweenTheFirstTwoReadingsStillCountAtTheThird()
+    {
+        // The daemon polling each second would have raised at the second reading: status must not say OK at the third.
+        using FakeProcTree tree = FakeProcTree.Modern(count: 10, max: 100).WithStat(entries: 10, drop: 4);
+
+        (int exitCode, string output, _) = await StatusRun.RunAsync(
+            ["--json", "--trend", $"--Conntrack:ProcRoot={tree.Root}"], () => tree.WithStat(entries: 10, drop: 9), () => { });
+
+        Assert.Equal(1, exitCode);
+        JsonElement decision = JsonDocument.Parse(output).RootElement.GetProperty("decision");
+        Assert.Equal(("raise", "kernel-drops"), (decision.GetProperty("action").GetString(), decision.GetProperty("trigger").GetString()));
+        Assert.StartsWith("the kernel dropped 5 packets or entries", decision.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task IsCriticalWhenTheMaxIsAtTheKernelsLimit()
     {
         // 1 PiB of memory: the ceiling is far above what the kernel's int allows for nf_conntrack_max.
