@@ -188,6 +188,37 @@ public sealed class EveryNamespaceTests
     }
 
     [Fact]
+    public async Task WithoutPrivilegeABindMountWithAProcessInItIsMatchedByItsIdNotListedAsNotVisible()
+    {
+        // A Docker container's namespace: bound under a run directory, a process in it, a veth into it (which is
+        // what gives it an id in the host's namespace). The unit sees the process but may not enter the bind
+        // mount nor read the process's inode: the id tells it the two are one namespace.
+        RequireKernel();
+        string setpriv = Prerequisite.RequireExecutable("setpriv");
+        using var container = new NetworkNamespace();
+        string veth = $"cwv{Random.Shared.Next(100_000, 999_999)}";
+        Command.RunChecked("ip", "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", container.Name);
+        container.CreateUdpFlows(23);
+        using var sleeper = DaemonProcess.Start(["60"], binary: "sleep", wrapper: container.Wrapper);
+        await Eventually.TrueAsync(() => File.Exists($"/proc/{sleeper.Pid}/net/stat/nf_conntrack"), "the process runs");
+        using TempDirectory binary = DaemonProcessTests.BinaryForNobody();
+
+        using var status = DaemonProcess.Start(
+            ["status", "--json"],
+            new Dictionary<string, string> { ["HOME"] = "/tmp" },
+            wrapper: [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"],
+            binary: Path.Combine(binary.Path, "conntrackwatch"));
+        Assert.InRange(await status.WaitForExitAsync(TimeSpan.FromSeconds(60)), 0, 2);
+        JsonElement report = JsonDocument.Parse(status.Output).RootElement;
+
+        JsonElement listed = Find(report, container.Name) ?? throw new Xunit.Sdk.XunitException($"{container.Name} is not listed: {report}");
+        Assert.Equal(container.KernelCount(), listed.GetProperty("count").GetInt64());
+        Assert.Equal(container.Inode, listed.GetProperty("inode").GetInt64()); // the bind mount's, which any user may examine
+        Assert.DoesNotContain(report.GetProperty("unseenNamespaces").EnumerateArray(), u => u.GetString()!.StartsWith(container.Name, StringComparison.Ordinal));
+        sleeper.Signal(DaemonProcess.Sigterm);
+    }
+
+    [Fact]
     public async Task AScanThatFindsNothingNewAllocatesNothingWithBindMountsAndProcessesInThem()
     {
         // The daemon rescans every 10 s for as long as it runs: ip netns bind mounts, and a process in one of them

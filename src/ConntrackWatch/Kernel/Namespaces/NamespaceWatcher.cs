@@ -1,4 +1,5 @@
 using System.Globalization;
+using ConntrackWatch.Kernel.Netlink;
 using ConntrackWatch.Text;
 using Microsoft.Win32.SafeHandles;
 
@@ -53,6 +54,7 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
     private int _userOwned;
     private long _nextScan;
     private UserNamespaceProbe? _owners;
+    private NamespaceIds? _ids;
     private NamespaceNames.RootOwnedCheck? _rootOwned;
     private NamespaceSet _set = new([], null, [], null);
 
@@ -120,7 +122,11 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
         return _set;
     }
 
-    public void Dispose() => Forget();
+    public void Dispose()
+    {
+        Forget();
+        _ids?.Dispose();
+    }
 
     private void Forget()
     {
@@ -362,6 +368,15 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
         if (handle is null || !FileIdentity.TryOf(handle, out FileIdentity key))
         {
             handle?.Dispose();
+            if (ProcessNamespaceWithIdOf(path) is { } process)
+            {
+                // Not enterable, but watched through a process in it already: now it has its name and inode.
+                process.Inode = (long)bound.Inode;
+                process.Rename(name, rank);
+                seen.Add(process.Key);
+                return;
+            }
+
             string said = $"{name} (ns {bound.Inode}): {problem ?? "its stat file cannot be examined"}";
             _unenterable[bound] = new Unenterable(name, said);
             unseen.Add(said);
@@ -392,6 +407,34 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
             Add(new WatchedNamespace(key, name, rank, (long)bound.Inode, handle, path, new NamespacePlace(path, null), owner, bound));
             seen.Add(key);
         }
+    }
+
+    // The namespace watched through a process whose id (RTM_GETNSID) is the bind mount's, where the kernel gave it
+    // one (as it does for every namespace a veth leads into: Docker's, CNI's): how a daemon that may neither enter
+    // the bind mount nor read the process's inode still knows the two are one namespace. Each is asked once.
+    private WatchedNamespace? ProcessNamespaceWithIdOf(string bindMount)
+    {
+        _ids ??= new NamespaceIds();
+        if (_ids.OfFile(bindMount) is not { } id)
+        {
+            return null;
+        }
+
+        foreach (WatchedNamespace watched in _byKey.Values)
+        {
+            if (watched.Inode is null && watched.Pid is { } pid && !watched.NsidAsked)
+            {
+                watched.Nsid = _ids.OfProcess(pid);
+                watched.NsidAsked = true;
+            }
+
+            if (watched.Inode is null && watched.Nsid == id)
+            {
+                return watched;
+            }
+        }
+
+        return null;
     }
 
     // "<directory>/<file name>", NUL-terminated, in the reused buffer (a file name is at most 255 bytes).

@@ -9,7 +9,7 @@ namespace ConntrackWatch.Kernel.Namespaces;
 /// <param name="bound">The bind mount's own identity, for a namespace entered through one.</param>
 internal sealed class WatchedNamespace(
     FileIdentity key, string name, NameRank rank, long? inode, SafeFileHandle handle, string livenessPath, NamespacePlace place,
-    NamespaceOwner owner, FileIdentity? bound = null)
+    NamespaceOwner owner, FileIdentity? bound = null, int? pid = null)
 {
     private readonly NamespacePlace _place = place;
 
@@ -25,6 +25,15 @@ internal sealed class WatchedNamespace(
 
     /// <summary>Whether the host governs it, or an unprivileged user.</summary>
     public NamespaceOwner Owner { get; } = owner;
+
+    /// <summary>The process it was found through; null for a bind mount entered.</summary>
+    public int? Pid { get; } = pid;
+
+    /// <summary>Its id in this namespace (RTM_GETNSID), once asked; null before, or where it has none.</summary>
+    public int? Nsid { get; set; }
+
+    /// <summary>Whether <see cref="Nsid"/> was asked for already.</summary>
+    public bool NsidAsked { get; set; }
 
     private NameRank _rank = rank;
 
@@ -72,7 +81,7 @@ internal sealed class WatchedNamespace(
         }
 
         return new WatchedNamespace(key, name, rank, inode, handle, statFile,
-            new NamespacePlace(Path.Combine(directory, "ns/net"), Path.Combine(directory, "net/nf_conntrack")), owner);
+            new NamespacePlace(Path.Combine(directory, "ns/net"), Path.Combine(directory, "net/nf_conntrack")), owner, pid: pid);
     }
 
     public void Rename(string name, NameRank rank)
