@@ -10,11 +10,12 @@ namespace ConntrackWatch.Decisions;
 /// The windows of vanished namespaces are dropped. The daemon keeps one instance; <c>status</c> a throwaway one.
 /// A steady-state poll allocates nothing. Not thread-safe.
 /// </summary>
-internal sealed class NamespaceWindows(int capacity)
+/// <param name="spacingSeconds">How coarse each window is (<see cref="SampleWindow.SpacingFor"/>); 0: every poll kept.</param>
+internal sealed class NamespaceWindows(int capacity, double spacingSeconds = 0)
 {
     private readonly Dictionary<FileIdentity, (SampleWindow Window, long Seen)> _others = [];
     private readonly List<NamespaceDecision> _decisions = [];
-    private SampleWindow _host = new(capacity);
+    private SampleWindow _host = new(capacity, spacingSeconds);
     private long _generation;
 
     public int Capacity => _host.Capacity;
@@ -22,19 +23,19 @@ internal sealed class NamespaceWindows(int capacity)
     /// <summary>The host namespace's window.</summary>
     public SampleWindow Host => _host;
 
-    /// <summary>Keeps the newest samples of every window in windows of another capacity.</summary>
-    public void Resize(int newCapacity)
+    /// <summary>Keeps the newest samples of every window in windows of another capacity or spacing.</summary>
+    public void Resize(int newCapacity, double newSpacingSeconds = 0)
     {
-        if (newCapacity == _host.Capacity)
+        if (newCapacity == _host.Capacity && newSpacingSeconds == _host.SpacingSeconds)
         {
             return;
         }
 
-        _host = _host.Resize(newCapacity);
+        _host = _host.Resize(newCapacity, newSpacingSeconds);
         foreach (FileIdentity key in _others.Keys.ToList())
         {
             (SampleWindow window, long seen) = _others[key];
-            _others[key] = (window.Resize(newCapacity), seen);
+            _others[key] = (window.Resize(newCapacity, newSpacingSeconds), seen);
         }
     }
 
@@ -94,7 +95,7 @@ internal sealed class NamespaceWindows(int capacity)
     {
         if (!_others.TryGetValue(key, out var entry))
         {
-            entry = (new SampleWindow(_host.Capacity), 0);
+            entry = (new SampleWindow(_host.Capacity, _host.SpacingSeconds), 0);
         }
 
         _others[key] = (entry.Window, _generation);

@@ -95,7 +95,8 @@ internal static class ThresholdPolicy
 
     private static long DroppedSinceLastSample(SampleWindow window)
     {
-        if (window.Count < 2 || window.Latest.TableFullDrops is not { } now || window[window.Count - 2].TableFullDrops is not { } before)
+        // The poll before, not the kept sample before: a coarse window keeps fewer samples than polls.
+        if (window.Latest.TableFullDrops is not { } now || window.PreviousTableFullDrops is not { } before)
         {
             return 0;
         }

@@ -162,8 +162,9 @@ internal sealed partial class PollCycle(
     private NamespaceWindows WindowsFor(ConntrackOptions options)
     {
         int capacity = SampleWindow.CapacityFor(options.WindowLength, options.PollInterval);
-        _windows ??= new NamespaceWindows(capacity);
-        _windows.Resize(capacity);
+        double spacing = SampleWindow.SpacingFor(options.WindowLength, options.PollInterval);
+        _windows ??= new NamespaceWindows(capacity, spacing);
+        _windows.Resize(capacity, spacing);
         return _windows;
     }
 

@@ -46,4 +46,34 @@ public sealed class SampleWindowTests
 
         Assert.Equal([4L, 5L], new[] { smaller[0].Count, smaller[1].Count });
     }
+
+    [Fact]
+    public void ALongWindowAtShortPollsStaysWithinItsCapacityAndStillSpansTheWholeLength()
+    {
+        // A day at 100 ms polls: 864,001 samples by the old sizing (35 MB per namespace), 1,024 now.
+        TimeSpan length = TimeSpan.FromDays(1), interval = TimeSpan.FromMilliseconds(100);
+        var window = new SampleWindow(SampleWindow.CapacityFor(length, interval), SampleWindow.SpacingFor(length, interval));
+        const int Polls = 864_000;
+        for (int i = 0; i <= Polls; i++)
+        {
+            window.Add(new Sample(i / 10.0, i, 1_000_000, TableFullDrops: i / 1000));
+        }
+
+        Assert.Equal(SampleWindow.MaxCapacity, window.Count);
+        Assert.Equal(Polls / 10.0, window.Latest.Seconds); // the newest is always the last poll's
+        Assert.InRange(window.Latest.Seconds - window[0].Seconds, 86_400 - (2 * window.SpacingSeconds), 86_400);
+        for (int i = 1; i < window.Count - 1; i++)
+        {
+            Assert.True(window[i].Seconds - window[i - 1].Seconds >= window.SpacingSeconds, $"samples {i - 1} and {i}");
+        }
+
+        Assert.Equal((Polls - 1) / 1000, window.PreviousTableFullDrops); // the poll before, not the kept sample before
+    }
+
+    [Fact]
+    public void AWindowThatFitsEveryPollKeepsEveryPoll()
+    {
+        Assert.Equal(0, SampleWindow.SpacingFor(TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(5)));
+        Assert.Equal(SampleWindow.MaxCapacity, SampleWindow.CapacityFor(TimeSpan.FromDays(1), TimeSpan.FromMilliseconds(100)));
+    }
 }

@@ -111,6 +111,25 @@ public sealed class ThresholdPolicyTests
     }
 
     [Fact]
+    public void InACoarseWindowDropsAreCountedFromThePollBeforeNotTheKeptSampleBefore()
+    {
+        // Kept samples 100 s apart, polls every second: drops at one poll are evidence at that poll only.
+        var window = new SampleWindow(4, spacingSeconds: 100);
+        for (int second = 0; second < 250; second++)
+        {
+            window.Add(new Sample(second, 10, 100, TableFullDrops: 5));
+        }
+
+        window.Add(new Sample(250, 10, 100, TableFullDrops: 12));
+        RaiseDecision dropped = ThresholdPolicy.Decide(window, Defaults, AmpleCeiling);
+        window.Add(new Sample(251, 10, 100, TableFullDrops: 12));
+        RaiseDecision after = ThresholdPolicy.Decide(window, Defaults, AmpleCeiling);
+
+        Assert.Equal((RaiseTrigger.KernelDrops, 7L), (dropped.Trigger, dropped.DroppedSinceLastPoll));
+        Assert.Equal((RaiseTrigger.None, 0L), (after.Trigger, after.DroppedSinceLastPoll));
+    }
+
+    [Fact]
     public void RaisesAtOnceWhenTheKernelDroppedPacketsSinceTheLastPoll()
     {
         var window = new SampleWindow(4);
