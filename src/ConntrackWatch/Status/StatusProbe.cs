@@ -37,7 +37,9 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
         var windows = new NamespaceWindows(Math.Max(2, readings));
         KernelReading reading = _reader.Read(options.Reading);
         KernelResult<ConntrackCounters> firstCounters = reading.Counters;
-        Dictionary<FileIdentity, ConntrackCounters> firstNamespaces = (reading.Namespaces?.Others ?? []).ToDictionary(n => n.Key, n => n.Counters);
+        Dictionary<FileIdentity, ConntrackCounters> firstNamespaces = readings > 2
+            ? (reading.Namespaces?.Others ?? []).ToDictionary(n => n.Key, n => n.Counters) // the watcher's list is refilled at the next reading
+            : [];
         for (int i = 1; ; i++)
         {
             if (!reading.IsComplete)
