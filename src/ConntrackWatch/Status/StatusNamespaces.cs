@@ -11,7 +11,7 @@ internal static class StatusNamespaces
     {
         var list = new List<StatusNamespace>(verdict.NamespaceCount)
         {
-            StatusNamespace.From(NamespaceNames.Host, set.HostInode, verdict.Host, hostDrops),
+            StatusNamespace.From(set.IsHost ? NamespaceNames.Host : NamespaceNames.ThisNamespace, set.HostInode, verdict.Host, hostDrops),
         };
         foreach (NamespaceDecision other in verdict.Others)
         {

@@ -219,6 +219,29 @@ public sealed class EveryNamespaceTests
     }
 
     [Fact]
+    public async Task StatusRunInsideANamespaceNamesTheRealHostsAsTheHost()
+    {
+        RequireKernel();
+        using var ns = new NetworkNamespace();
+        ns.CreateUdpFlows(12);
+
+        using var status = DaemonProcess.Start(["status", "--json"], wrapper: ns.Wrapper);
+        Assert.InRange(await status.WaitForExitAsync(TimeSpan.FromSeconds(60)), 0, 2);
+        JsonElement report = JsonDocument.Parse(status.Output).RootElement;
+
+        JsonElement own = Find(report, "this namespace (not the host's)") ?? throw new Xunit.Sdk.XunitException(report.ToString());
+        Assert.Equal(ns.KernelCount(), own.GetProperty("count").GetInt64());
+        JsonElement host = Find(report, "host") ?? throw new Xunit.Sdk.XunitException(report.ToString());
+        if (ConntrackWatch.Kernel.FileIdentity.TryOf("/proc/1/ns/net", out ConntrackWatch.Kernel.FileIdentity init))
+        {
+            Assert.Equal((long)init.Inode, host.GetProperty("inode").GetInt64()); // where even root may not examine pid 1's, it shows none
+        }
+
+        Assert.Equal(2, report.GetProperty("namespaces").EnumerateArray().Count(n => n.GetProperty("name").GetString() is "host" or "this namespace (not the host's)"));
+        Assert.DoesNotContain(report.GetProperty("namespaces").EnumerateArray(), n => n.GetProperty("name").GetString()!.Contains("pid 1 (", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task AScanThatFindsNothingNewAllocatesNothingWithBindMountsAndProcessesInThem()
     {
         // The daemon rescans every 10 s for as long as it runs: ip netns bind mounts, and a process in one of them

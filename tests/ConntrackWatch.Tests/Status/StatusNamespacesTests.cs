@@ -59,6 +59,19 @@ public sealed class StatusNamespacesTests
     }
 
     [Fact]
+    public async Task RunInsideANamespaceItCallsPid1sTheHostsAndItsOwnNotTheHosts()
+    {
+        // The tree's own net is the reader's; pid 1 lives in another namespace: the host's.
+        using FakeProcTree tree = FakeProcTree.Modern(count: 2, max: 1000).WithProcessNamespace(1, entries: 40, comm: "systemd\n");
+
+        (_, string output) = await StatusAsync("--json", $"--Conntrack:ProcRoot={tree.Root}");
+
+        Assert.Equal(
+            [("host", 40L), ("this namespace (not the host's)", 2L)],
+            JsonDocument.Parse(output).RootElement.GetProperty("namespaces").EnumerateArray().Select(n => (n.GetProperty("name").GetString(), n.GetProperty("count").GetInt64())));
+    }
+
+    [Fact]
     public async Task SaysHowManyNamespacesItCouldNotReadAndWhy()
     {
         using FakeProcTree tree = FakeProcTree.Modern(count: 2, max: 1000)

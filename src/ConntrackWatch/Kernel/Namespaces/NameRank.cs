@@ -8,4 +8,7 @@ internal enum NameRank
     DockerNetns,
     Container,
     IpNetns,
+
+    /// <summary>Pid 1's namespace, seen from another one (status run inside a namespace): the host's.</summary>
+    Host,
 }

@@ -18,6 +18,9 @@ internal static partial class NamespaceNames
 {
     public const string Host = "host";
 
+    /// <summary>The reader's own namespace where it is not pid 1's (status run inside a namespace).</summary>
+    public const string ThisNamespace = "this namespace (not the host's)";
+
     /// <summary>Whether every directory of a cgroup path, from the hierarchy's root down, is owned by root.</summary>
     public delegate bool RootOwnedCheck(string cgroupPath);
 

@@ -8,11 +8,13 @@ namespace ConntrackWatch.Kernel.Namespaces;
 /// <param name="HostInode">The host namespace's inode, where readable.</param>
 /// <param name="Unseen">Namespaces found but not readable, each with the reason and the fix.</param>
 /// <param name="Limitation">What keeps the whole set from being complete (no stat file, too many namespaces); null when nothing does.</param>
+/// <param name="IsHost">Whether the reader's own namespace is the host's (pid 1's); false for status run inside another.</param>
 internal sealed record NamespaceSet(
     IReadOnlyList<NamespaceReading> Others,
     long? HostInode,
     IReadOnlyList<string> Unseen,
-    string? Limitation)
+    string? Limitation,
+    bool IsHost = true)
 {
     /// <summary>Entries across every namespace read, the host's included.</summary>
     public long TotalWith(long hostCount)

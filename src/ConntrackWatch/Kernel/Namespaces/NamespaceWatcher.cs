@@ -169,6 +169,8 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
         // through a reused UTF-8 path. A scan that finds nothing new allocates nothing: a daemon whose GC rarely
         // runs would keep any garbage as resident memory, scan after scan.
         long? hostInode = ProcDirectory.NamespaceInode(_selfNamespace);
+        // Run inside a namespace (ip netns exec ... status), the reader's own is not the host's: pid 1's is.
+        bool ownIsHost = !FileIdentity.TryOf(StatPathOf(1), out FileIdentity init) || init == host;
         _seen.Clear();
         _unseen.Clear();
         var overflow = default(Overflow);
@@ -196,6 +198,11 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
 
             if (WatchedNamespace.OfProcess(procRoot, pid, key, owner, _rootOwned, out string? unreadable) is { } watched)
             {
+                if (!ownIsHost && key == init)
+                {
+                    watched.Rename(NamespaceNames.Host, NameRank.Host);
+                }
+
                 Add(watched);
             }
             else if (unreadable is not null)
@@ -220,9 +227,9 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
 
         string? limitation = overflow.Describe(maxNamespaces, maxUserNamespaces);
         // A new set only when what it says changed: the poll logs each new one, and a scan leaves no garbage.
-        if (_set.HostInode != hostInode || _set.Limitation != limitation || !_set.Unseen.SequenceEqual(_unseen))
+        if (_set.HostInode != hostInode || _set.Limitation != limitation || _set.IsHost != ownIsHost || !_set.Unseen.SequenceEqual(_unseen))
         {
-            _set = new NamespaceSet(_readings, hostInode, [.. _unseen], limitation);
+            _set = new NamespaceSet(_readings, hostInode, [.. _unseen], limitation, ownIsHost);
         }
     }
 
