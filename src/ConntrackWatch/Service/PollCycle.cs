@@ -96,9 +96,14 @@ internal sealed partial class PollCycle(
         if (!ReferenceEquals(namespaces, _namespacesSeen))
         {
             _namespacesSeen = namespaces;
+            // At most UnseenListed of them by name: an entry of bounded size however many namespaces hide.
+            int more = namespaces.Unseen.Count - UnseenListed;
             string problem = namespaces.Unseen.Count == 0
                 ? namespaces.Limitation ?? string.Empty
-                : string.Join("; ", namespaces.Unseen.Prepend(namespaces.Limitation ?? string.Empty).Where(p => p.Length > 0));
+                : string.Join("; ", namespaces.Unseen.Take(UnseenListed)
+                    .Prepend(namespaces.Limitation ?? string.Empty)
+                    .Append(more > 0 ? $"and {more} more not visible (conntrackwatch status lists every one)" : string.Empty)
+                    .Where(p => p.Length > 0));
             if (problem != _namespacesProblem)
             {
                 _namespacesProblem = problem;
@@ -121,6 +126,9 @@ internal sealed partial class PollCycle(
             _nearCeiling.Clear();
         }
     }
+
+    /// <summary>How many namespaces that cannot be seen the journal entry names; the rest it counts.</summary>
+    public const int UnseenListed = 20;
 
     /// <summary>The share of the memory ceiling the entries of all namespaces together may reach before the alarm.</summary>
     public const int NearCeilingPercent = 90;

@@ -87,4 +87,23 @@ public sealed class NamespacePollTests
         Assert.Equal(650, raised.Number("ConntrackCount"));
         Assert.StartsWith("pid 100 (openvpn) (ns ", raised.Property("Reason"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void TheEntryOfNamespacesNotVisibleNamesAtMostTwentyAndCountsTheRest()
+    {
+        using FakeProcTree tree = Tree(10);
+        for (int pid = 100; pid < 125; pid++)
+        {
+            tree.WithProcessNamespace(pid, 1);
+            File.Delete(tree.PathOf($"{pid}/{FakeProcTree.Stat}"));
+            Command.RunChecked("mkfifo", tree.PathOf($"{pid}/{FakeProcTree.Stat}"));
+        }
+
+        using var harness = new PollHarness(tree);
+        harness.Poll();
+
+        string problem = Assert.Single(harness.Logged(LogEvents.NamespacesNotVisible)).Property("Problem")!;
+        Assert.Equal(PollCycle.UnseenListed, problem.Split("; ").Count(p => p.Contains("its stat file", StringComparison.Ordinal)));
+        Assert.EndsWith("; and 5 more not visible (conntrackwatch status lists every one)", problem, StringComparison.Ordinal);
+    }
 }
