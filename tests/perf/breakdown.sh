@@ -41,12 +41,15 @@ measure() { # measure "<command>": sets m_time (ms) and m_rss (MiB)
 }
 
 echo 1200000 >"$max_path"
-ip netns add "$ns"
-ip netns exec "$ns" ip link set lo up
-ip netns exec "$ns" nft add table inet cwbreak
-ip netns exec "$ns" nft add chain inet cwbreak output "{ type filter hook output priority 0; policy accept; }"
-ip netns exec "$ns" nft add rule inet cwbreak output ct state new counter accept
-ip netns exec "$ns" sh -c 'echo 3600 > /proc/sys/net/netfilter/nf_conntrack_udp_timeout'
+make_namespace() { # the namespace, with loopback up and new flows tracked for an hour
+    ip netns add "$ns"
+    ip netns exec "$ns" ip link set lo up
+    ip netns exec "$ns" nft add table inet cwbreak
+    ip netns exec "$ns" nft add chain inet cwbreak output "{ type filter hook output priority 0; policy accept; }"
+    ip netns exec "$ns" nft add rule inet cwbreak output ct state new counter accept
+    ip netns exec "$ns" sh -c 'echo 3600 > /proc/sys/net/netfilter/nf_conntrack_udp_timeout'
+}
+make_namespace
 
 # The table file's path (where ctnetlink is refused): the namespace's table copied into a proc tree of its own.
 tree="$work/tree"
@@ -84,12 +87,7 @@ done
 
 # Every destination distinct instead (the other list at its bound), over ctnetlink.
 ip netns delete "$ns"
-ip netns add "$ns"
-ip netns exec "$ns" ip link set lo up
-ip netns exec "$ns" nft add table inet cwbreak
-ip netns exec "$ns" nft add chain inet cwbreak output "{ type filter hook output priority 0; policy accept; }"
-ip netns exec "$ns" nft add rule inet cwbreak output ct state new counter accept
-ip netns exec "$ns" sh -c 'echo 3600 > /proc/sys/net/netfilter/nf_conntrack_udp_timeout'
+make_namespace
 ip netns exec "$ns" python3 - <<'PY'
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

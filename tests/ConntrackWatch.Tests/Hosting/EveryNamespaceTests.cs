@@ -30,6 +30,20 @@ public sealed class EveryNamespaceTests
         return (exit, JsonDocument.Parse(status.Output).RootElement.Clone());
     }
 
+    // status --json as the hardened unit sees the host: any non-root uid.
+    private static async Task<JsonElement> StatusAsNobodyAsync()
+    {
+        string setpriv = Prerequisite.RequireExecutable("setpriv");
+        using TempDirectory binary = DaemonProcessTests.BinaryForNobody();
+        using var status = DaemonProcess.Start(
+            ["status", "--json"],
+            new Dictionary<string, string> { ["HOME"] = "/tmp" },
+            wrapper: [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"],
+            binary: Path.Combine(binary.Path, "conntrackwatch"));
+        Assert.InRange(await status.WaitForExitAsync(TimeSpan.FromSeconds(60)), 0, 2);
+        return JsonDocument.Parse(status.Output).RootElement.Clone();
+    }
+
     private static JsonElement? Find(JsonElement report, string name) =>
         report.GetProperty("namespaces").EnumerateArray().Where(n => n.GetProperty("name").GetString() == name).Cast<JsonElement?>().FirstOrDefault();
 
@@ -160,22 +174,13 @@ public sealed class EveryNamespaceTests
     public async Task WithoutPrivilegeItReadsNamespacesThroughTheirProcessesAndSaysWhatItCannotSee()
     {
         RequireKernel();
-        string setpriv = Prerequisite.RequireExecutable("setpriv");
         using var bound = new NetworkNamespace();
         using var withProcess = new NetworkNamespace();
         bound.CreateUdpFlows(20);
         withProcess.CreateUdpFlows(37);
         using var sleeper = DaemonProcess.Start(["60"], binary: "sleep", wrapper: withProcess.Wrapper);
         await Eventually.TrueAsync(() => File.Exists($"/proc/{sleeper.Pid}/net/stat/nf_conntrack"), "the process runs");
-        using TempDirectory binary = DaemonProcessTests.BinaryForNobody();
-
-        using var status = DaemonProcess.Start(
-            ["status", "--json"],
-            new Dictionary<string, string> { ["HOME"] = "/tmp" },
-            wrapper: [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"],
-            binary: Path.Combine(binary.Path, "conntrackwatch"));
-        Assert.InRange(await status.WaitForExitAsync(TimeSpan.FromSeconds(60)), 0, 2);
-        JsonElement report = JsonDocument.Parse(status.Output).RootElement;
+        JsonElement report = await StatusAsNobodyAsync();
 
         // Seen through the root-owned process: its count, but not its inode (that needs ptrace access to it).
         long flows = withProcess.KernelCount();
@@ -194,22 +199,13 @@ public sealed class EveryNamespaceTests
         // what gives it an id in the host's namespace). The unit sees the process but may not enter the bind
         // mount nor read the process's inode: the id tells it the two are one namespace.
         RequireKernel();
-        string setpriv = Prerequisite.RequireExecutable("setpriv");
         using var container = new NetworkNamespace();
         string veth = $"cwv{Random.Shared.Next(100_000, 999_999)}";
         Command.RunChecked("ip", "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", container.Name);
         container.CreateUdpFlows(23);
         using var sleeper = DaemonProcess.Start(["60"], binary: "sleep", wrapper: container.Wrapper);
         await Eventually.TrueAsync(() => File.Exists($"/proc/{sleeper.Pid}/net/stat/nf_conntrack"), "the process runs");
-        using TempDirectory binary = DaemonProcessTests.BinaryForNobody();
-
-        using var status = DaemonProcess.Start(
-            ["status", "--json"],
-            new Dictionary<string, string> { ["HOME"] = "/tmp" },
-            wrapper: [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"],
-            binary: Path.Combine(binary.Path, "conntrackwatch"));
-        Assert.InRange(await status.WaitForExitAsync(TimeSpan.FromSeconds(60)), 0, 2);
-        JsonElement report = JsonDocument.Parse(status.Output).RootElement;
+        JsonElement report = await StatusAsNobodyAsync();
 
         JsonElement listed = Find(report, container.Name) ?? throw new Xunit.Sdk.XunitException($"{container.Name} is not listed: {report}");
         Assert.Equal(container.KernelCount(), listed.GetProperty("count").GetInt64());
