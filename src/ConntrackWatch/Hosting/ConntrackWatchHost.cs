@@ -38,8 +38,8 @@ internal static class ConntrackWatchHost
         builder.Services.AddConntrackWatchCore();
         settings.Services?.Invoke(builder.Services);
 
-        // Not AddSystemd(): its lifetime would send READY=1 at host start, before the first poll, and it
-        // detects systemd from the parent process, which ProtectProc=invisible hides. NOTIFY_SOCKET decides.
+        // Not AddSystemd(): its lifetime would send READY=1 at host start, before the first poll, which must come
+        // first (the learned max restored, the first reading taken). NOTIFY_SOCKET decides.
         builder.Services.AddHostedService<StoppingNotice>();
         builder.Services.AddHostedService<ReloadSignalService>();
         builder.Services.AddHostedService(services => new WatchdogService(
