@@ -12,7 +12,4 @@ internal readonly record struct Sample(double Seconds, long Count, long Max, lon
     /// <summary>The sample of a complete <paramref name="reading"/> taken at <paramref name="seconds"/>.</summary>
     public static Sample Of(KernelReading reading, double seconds) => new(
         seconds, reading.Count.Value, reading.Max.Value, reading.Counters.IsOk ? reading.Counters.Value.TableFull : null);
-
-    /// <summary>Now on <paramref name="time"/>'s monotonic clock, in seconds.</summary>
-    public static double Now(TimeProvider time) => time.GetTimestamp() / (double)time.TimestampFrequency;
 }

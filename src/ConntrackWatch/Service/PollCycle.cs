@@ -69,7 +69,7 @@ internal sealed partial class PollCycle(
         counters.Observe(reading.Counters, reading.Count.Value, reading.Max.Value, options.AlarmRepeatInterval);
         ReportCeiling(reading.Ceiling, options);
         NamespaceWindows windows = WindowsFor(options);
-        Verdict verdict = windows.AddAndDecide(reading, Sample.Now(time), options.Policy);
+        Verdict verdict = windows.AddAndDecide(reading, MonotonicSeconds.Now(time), options.Policy);
         if (reading.Namespaces is { } namespaces)
         {
             ReportNamespaces(namespaces, verdict, reading.Ceiling.Value?.Entries, options);

@@ -51,7 +51,7 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
             // them: a reading between the first and the last is given the first's drop counters, so the last
             // decision sees every drop since the first.
             KernelReading sampled = i > 1 && i < readings ? WithDropCountersOf(reading, firstCounters, firstNamespaces) : reading;
-            Verdict verdict = windows.AddAndDecide(sampled, Sample.Now(time), options.Policy);
+            Verdict verdict = windows.AddAndDecide(sampled, MonotonicSeconds.Now(time), options.Policy);
             if (i == readings)
             {
                 StatusReport report = Report(reading, verdict, trend);
