@@ -17,14 +17,9 @@ internal sealed class InstanceLock : IDisposable
 {
     public const string DefaultDirectory = "/run/conntrackwatch";
 
-    private const int ReadWrite = 0x2;
-    private const int Create = 0x40;
-    private const int NoFollow = 0x20000;
-    private const int CloseOnExec = 0x80000;
     private const int Readable = 0b110_100_100;
     private const int LockExclusive = 2;
     private const int LockNonBlocking = 4;
-    private const int Ewouldblock = 11;
 
     private readonly SafeFileHandle _file;
     private readonly string _path;
@@ -85,7 +80,7 @@ internal sealed class InstanceLock : IDisposable
         // there, and the open is tried again.
         for (int attempt = 0; attempt < 3; attempt++)
         {
-            int fd = Posix.Open(path, ReadWrite | Create | NoFollow | CloseOnExec, Readable);
+            int fd = Posix.Open(path, Posix.OpenReadWrite | Posix.OpenCreate | Posix.OpenNoFollow | Posix.OpenCloseOnExec, Readable);
             if (fd < 0)
             {
                 problem = $"cannot make the lock file {path}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}; running without a guard against a second daemon";
@@ -97,7 +92,7 @@ internal sealed class InstanceLock : IDisposable
             {
                 int errno = Marshal.GetLastPInvokeError();
                 file.Dispose();
-                held = errno == Ewouldblock;
+                held = errno == Posix.Ewouldblock;
                 problem = held
                     ? HeldMessage(path)
                     : $"cannot lock {path}: {Marshal.GetPInvokeErrorMessage(errno)}; running without a guard against a second daemon";
@@ -131,14 +126,13 @@ internal sealed class InstanceLock : IDisposable
     // Whether another process holds the lock on an existing file, opened read-only, never through a link, never made.
     private static bool IsHeld(string path)
     {
-        const int ReadOnlyNonBlocking = 0x800;
-        int fd = Posix.Open(path, ReadOnlyNonBlocking | NoFollow | CloseOnExec, 0);
+        int fd = Posix.Open(path, Posix.OpenReadOnlyNonBlocking | Posix.OpenNoFollow, 0);
         if (fd < 0)
         {
             return false;
         }
 
-        bool held = Posix.Flock(fd, LockExclusive | LockNonBlocking) != 0 && Marshal.GetLastPInvokeError() == Ewouldblock;
+        bool held = Posix.Flock(fd, LockExclusive | LockNonBlocking) != 0 && Marshal.GetLastPInvokeError() == Posix.Ewouldblock;
         Posix.Close(fd); // and with it the lock, where this took one
         return held;
     }

@@ -12,8 +12,6 @@ namespace ConntrackWatch.Hosting;
 internal static class StandardStreams
 {
     private const int GetDescriptorFlags = 1; // F_GETFD
-    private const int ReadWrite = 0x2;
-    private const int Ebadf = 9;
 
     /// <summary>Opens /dev/null on each closed one of fds 0, 1, 2; true for standard output when it was closed.</summary>
     public static bool ReopenClosed()
@@ -21,13 +19,13 @@ internal static class StandardStreams
         bool outputWasClosed = false;
         for (int fd = 0; fd <= 2; fd++)
         {
-            if (Posix.Fcntl(fd, GetDescriptorFlags) >= 0 || Marshal.GetLastPInvokeError() != Ebadf)
+            if (Posix.Fcntl(fd, GetDescriptorFlags) >= 0 || Marshal.GetLastPInvokeError() != Posix.Ebadf)
             {
                 continue;
             }
 
             // open(2) returns the lowest free descriptor: this one, as the lower ones are open by now.
-            _ = Posix.Open("/dev/null", ReadWrite, 0);
+            _ = Posix.Open("/dev/null", Posix.OpenReadWrite, 0);
             outputWasClosed |= fd == 1;
         }
 

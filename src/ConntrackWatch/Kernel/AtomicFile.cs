@@ -17,13 +17,6 @@ namespace ConntrackWatch.Kernel;
 /// <param name="ownerMatters">Refuse a directory another non-root user owns (<see cref="DirectoryTrust"/>).</param>
 internal sealed class AtomicFile(string path, string key, bool durable = false, bool ownerMatters = false)
 {
-    private const int WriteOnly = 0x1;
-    private const int Create = 0x40;
-    private const int Exclusive = 0x80;
-    private const int NoFollow = 0x20000;
-    private const int CloseOnExec = 0x80000;
-    private const int Eexist = 17;
-    private const int Eintr = 4;
 
     // rw-r--r--: node_exporter, another user, reads it.
     private const int Readable = 0b110_100_100;
@@ -43,9 +36,9 @@ internal sealed class AtomicFile(string path, string key, bool durable = false, 
             return untrusted;
         }
 
-        const int Flags = WriteOnly | Create | Exclusive | NoFollow | CloseOnExec;
+        const int Flags = Posix.OpenWriteOnly | Posix.OpenCreate | Posix.OpenExclusive | Posix.OpenNoFollow | Posix.OpenCloseOnExec;
         int fd = Posix.Open(_temporary, Flags, Readable);
-        if (fd < 0 && Marshal.GetLastPInvokeError() == Eexist)
+        if (fd < 0 && Marshal.GetLastPInvokeError() == Posix.Eexist)
         {
             Posix.Unlink(_temporary); // left by a crash between create and rename: ours, or a planted link
             fd = Posix.Open(_temporary, Flags, Readable);
@@ -66,7 +59,7 @@ internal sealed class AtomicFile(string path, string key, bool durable = false, 
             while (!content.IsEmpty)
             {
                 nint written = Posix.Write(fd, content, content.Length);
-                if (written < 0 && Marshal.GetLastPInvokeError() == Eintr)
+                if (written < 0 && Marshal.GetLastPInvokeError() == Posix.Eintr)
                 {
                     continue;
                 }

@@ -13,29 +13,14 @@ internal static class KernelFile
     /// <summary>The most a small kernel file (meminfo, slabinfo, the stat file) may hold; more is not one.</summary>
     public const int SmallFileLimit = 512 * 1024;
 
-    // Linux's generic open(2) flags (x86-64 and arm64 alike).
-    private const int ReadOnly = 0x0;
-    private const int WriteOnly = 0x1;
-    private const int NoControllingTerminal = 0x100;
-    private const int Truncate = 0x200;
-    private const int NonBlocking = 0x800;
-    private const int NoFollow = 0x20000;
-    private const int CloseOnExec = 0x80000;
-
-    private const int Enoent = 2;
-    private const int Eperm = 1;
-    private const int Eacces = 13;
-    private const int Enotdir = 20;
-    private const int Eloop = 40;
-
     /// <param name="hint">What to check when the path is no regular file.</param>
-    public static SafeFileHandle OpenRead(string path, string hint = "check Conntrack:ProcRoot") => Open(path, ReadOnly, hint);
+    public static SafeFileHandle OpenRead(string path, string hint = "check Conntrack:ProcRoot") => Open(path, Posix.OpenReadOnly, hint);
 
     /// <summary>Opens a file of root's own for reading: as <see cref="OpenRead"/>, but a symbolic link is refused, not followed.</summary>
-    public static SafeFileHandle OpenOwnRead(string path, string hint) => Open(path, ReadOnly | NoFollow, hint);
+    public static SafeFileHandle OpenOwnRead(string path, string hint) => Open(path, Posix.OpenReadOnly | Posix.OpenNoFollow, hint);
 
     /// <summary>For writing a sysctl from the start, as "echo N &gt;" does (O_TRUNC).</summary>
-    public static SafeFileHandle OpenTruncatingWrite(string path) => Open(path, WriteOnly | Truncate, "check Conntrack:ProcRoot");
+    public static SafeFileHandle OpenTruncatingWrite(string path) => Open(path, Posix.OpenWriteOnly | Posix.OpenTruncate, "check Conntrack:ProcRoot");
 
     /// <summary>The whole of a small file, at most <see cref="SmallFileLimit"/> bytes.</summary>
     public static byte[] ReadSmall(string path)
@@ -90,16 +75,16 @@ internal static class KernelFile
 
     private static SafeFileHandle Open(string path, int flags, string hint)
     {
-        int fd = Posix.Open(path, flags | NonBlocking | CloseOnExec | NoControllingTerminal, 0);
+        int fd = Posix.Open(path, flags | Posix.OpenNonBlocking | Posix.OpenCloseOnExec | Posix.OpenNoControllingTerminal, 0);
         if (fd < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
             throw errno switch
             {
-                Enoent => new FileNotFoundException($"Could not find file '{path}'.", path),
-                Enotdir => new DirectoryNotFoundException($"A directory in '{path}' is not a directory."),
-                Eloop when (flags & NoFollow) != 0 => new KernelFileException(ReadStatus.Malformed, $"a symbolic link, which is not followed; {hint}"),
-                Eacces or Eperm => new UnauthorizedAccessException($"Access to the path '{path}' is denied."),
+                Posix.Enoent => new FileNotFoundException($"Could not find file '{path}'.", path),
+                Posix.Enotdir => new DirectoryNotFoundException($"A directory in '{path}' is not a directory."),
+                Posix.Eloop when (flags & Posix.OpenNoFollow) != 0 => new KernelFileException(ReadStatus.Malformed, $"a symbolic link, which is not followed; {hint}"),
+                Posix.Eacces or Posix.Eperm => new UnauthorizedAccessException($"Access to the path '{path}' is denied."),
                 // The errno travels in HResult, as .NET's own IOExceptions carry it (EROFS: read-only mount).
                 _ => new IOException($"{Marshal.GetPInvokeErrorMessage(errno)}: '{path}'", errno),
             };

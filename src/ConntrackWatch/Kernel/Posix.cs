@@ -8,6 +8,32 @@ namespace ConntrackWatch.Kernel;
 /// </summary>
 internal static partial class Posix
 {
+    // Linux's generic open(2) flags (x86-64 and arm64 alike), and the errnos the callers tell apart: one place.
+    public const int OpenReadOnly = 0x0;
+    public const int OpenWriteOnly = 0x1;
+    public const int OpenReadWrite = 0x2;
+    public const int OpenCreate = 0x40;
+    public const int OpenExclusive = 0x80;
+    public const int OpenNoControllingTerminal = 0x100;
+    public const int OpenTruncate = 0x200;
+    public const int OpenNonBlocking = 0x800;
+    public const int OpenDirectory = 0x10000;
+    public const int OpenNoFollow = 0x20000;
+    public const int OpenCloseOnExec = 0x80000;
+
+    /// <summary>O_RDONLY | O_NONBLOCK | O_CLOEXEC: a file to read that must not hang open(2) nor leak to a child.</summary>
+    public const int OpenReadOnlyNonBlocking = OpenReadOnly | OpenNonBlocking | OpenCloseOnExec;
+
+    public const int Eperm = 1;
+    public const int Enoent = 2;
+    public const int Eintr = 4;
+    public const int Ebadf = 9;
+    public const int Ewouldblock = 11;
+    public const int Eacces = 13;
+    public const int Eexist = 17;
+    public const int Enotdir = 20;
+    public const int Eloop = 40;
+
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Open(string path, int flags, int mode);
 

@@ -22,8 +22,6 @@ internal static class TableBreakdownReader
     /// <summary>Reading 1,000,000 entries takes about a second; a dump this long is not a table to wait on.</summary>
     public static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(60);
 
-    private const int Eperm = 1;
-    private const int Eacces = 13;
     private static readonly TimeSpan ReceiveTimeout = TimeSpan.FromSeconds(5);
 
     /// <param name="place">The namespace to read: null for the host's (the caller's own).</param>
@@ -130,7 +128,7 @@ internal static class TableBreakdownReader
     }
 
     private static KernelFault Fault(int errno, string what) => KernelResult.Fault(
-        errno is Eperm or Eacces ? ReadStatus.Denied : ReadStatus.Failed,
+        errno is Posix.Eperm or Posix.Eacces ? ReadStatus.Denied : ReadStatus.Failed,
         SourceName,
-        $"{what}: {NetlinkSocket.Describe(errno)}{(errno is Eperm or Eacces ? "; dumping the conntrack table needs CAP_NET_ADMIN" : string.Empty)}");
+        $"{what}: {NetlinkSocket.Describe(errno)}{(errno is Posix.Eperm or Posix.Eacces ? "; dumping the conntrack table needs CAP_NET_ADMIN" : string.Empty)}");
 }

@@ -6,7 +6,7 @@ internal readonly ref struct DirectoryListing(string directory, byte[] buffer)
     /// <summary>Enough for a few hundred entries per getdents64 call; a larger directory takes more calls.</summary>
     public const int BufferSize = 16 * 1024;
 
-    private const int OpenDirectory = 0x10000 | 0x800 | 0x80000; // O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC
+    private const int OpenDirectory = Posix.OpenReadOnlyNonBlocking | Posix.OpenDirectory;
 
     public Enumerator GetEnumerator() => new(Posix.Open(directory, OpenDirectory, 0), buffer);
 

@@ -12,8 +12,6 @@ namespace ConntrackWatch.Kernel.Namespaces;
 internal static partial class NamespaceEntry
 {
     private const int CloneNewNet = 0x40000000;
-    private const int ReadOnlyNonBlocking = 0x800 | 0x80000; // O_RDONLY | O_NONBLOCK | O_CLOEXEC
-    private const int Eperm = 1;
 
     private const string ThreadStatFile = "/proc/thread-self/net/stat/nf_conntrack";
 
@@ -62,14 +60,14 @@ internal static partial class NamespaceEntry
     private static T? OpenOnThisThread<T>(string namespacePath, OpenFunc<T> open, out string? problem)
         where T : class
     {
-        int home = Posix.Open("/proc/thread-self/ns/net", ReadOnlyNonBlocking, 0);
+        int home = Posix.Open("/proc/thread-self/ns/net", Posix.OpenReadOnlyNonBlocking, 0);
         if (home < 0)
         {
             problem = $"cannot open this thread's own namespace: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}";
             return null;
         }
 
-        int target = Posix.Open(namespacePath, ReadOnlyNonBlocking, 0);
+        int target = Posix.Open(namespacePath, Posix.OpenReadOnlyNonBlocking, 0);
         if (target < 0)
         {
             problem = Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
@@ -82,7 +80,7 @@ internal static partial class NamespaceEntry
             if (SetNs(target, CloneNewNet) != 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
-                problem = errno == Eperm
+                problem = errno == Posix.Eperm
                     ? "entering it needs CAP_SYS_ADMIN (its count is only visible through a process in it)"
                     : $"cannot enter it: {Marshal.GetPInvokeErrorMessage(errno)} (not a network namespace?)";
                 return null;

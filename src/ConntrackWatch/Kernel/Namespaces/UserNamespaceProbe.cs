@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Win32.SafeHandles;
 
 namespace ConntrackWatch.Kernel.Namespaces;
@@ -15,7 +14,6 @@ internal sealed class UserNamespaceProbe(string procRoot)
 {
     // _IO(0xb7, 0x1), include/uapi/linux/nsfs.h
     private const nuint NsGetUserns = 0xb701;
-    private const int ReadOnlyNonBlocking = 0x800 | 0x80000; // O_RDONLY | O_NONBLOCK | O_CLOEXEC
 
     // Every uid mapped to itself: the initial user namespace.
     private const string IdentityMap = "0 0 4294967295";
@@ -39,7 +37,7 @@ internal sealed class UserNamespaceProbe(string procRoot)
             return null;
         }
 
-        int fd = Posix.Open(namespacePath, ReadOnlyNonBlocking, 0);
+        int fd = Posix.Open(namespacePath, Posix.OpenReadOnlyNonBlocking, 0);
         if (fd < 0)
         {
             return null; // not ours to open: ptrace access to another user's process
@@ -65,16 +63,6 @@ internal sealed class UserNamespaceProbe(string procRoot)
     }
 
     // "         0          0 4294967295\n" as "0 0 4294967295"; null when there is no such file.
-    private static string? UidMap(string path)
-    {
-        try
-        {
-            byte[] map = KernelFile.ReadSmall(path);
-            return string.Join(' ', Encoding.ASCII.GetString(map).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    private static string? UidMap(string path) =>
+        KernelFile.TryReadText(path, out _) is { } map ? string.Join(' ', map.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)) : null;
 }

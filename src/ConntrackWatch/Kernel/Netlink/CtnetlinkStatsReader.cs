@@ -8,8 +8,6 @@ internal sealed class CtnetlinkStatsReader : IDisposable
 {
     public const string SourceName = "ctnetlink";
 
-    private const int Eperm = 1;
-    private const int Eacces = 13;
     private static readonly TimeSpan ReceiveTimeout = TimeSpan.FromSeconds(1);
 
     private readonly byte[] _request = new byte[CtnetlinkStatsMessage.RequestLength];
@@ -66,7 +64,7 @@ internal sealed class CtnetlinkStatsReader : IDisposable
     }
 
     private static KernelFault Fault(int errno, string what) => KernelResult.Fault(
-        errno is Eperm or Eacces ? ReadStatus.Denied : ReadStatus.Failed,
+        errno is Posix.Eperm or Posix.Eacces ? ReadStatus.Denied : ReadStatus.Failed,
         SourceName,
-        $"{what}: {NetlinkSocket.Describe(errno)}{(errno is Eperm or Eacces ? "; reading conntrack counters over netlink needs CAP_NET_ADMIN" : string.Empty)}");
+        $"{what}: {NetlinkSocket.Describe(errno)}{(errno is Posix.Eperm or Posix.Eacces ? "; reading conntrack counters over netlink needs CAP_NET_ADMIN" : string.Empty)}");
 }

@@ -28,7 +28,7 @@ internal sealed class NamespaceIds : IDisposable
     /// <summary>The id of the namespace a file names (a bind mount such as /run/netns/NAME); null likewise.</summary>
     public int? OfFile(string path)
     {
-        int fd = Posix.Open(path, 0x800 | 0x80000, 0); // O_RDONLY | O_NONBLOCK | O_CLOEXEC
+        int fd = Posix.Open(path, Posix.OpenReadOnlyNonBlocking, 0);
         if (fd < 0)
         {
             return null;
