@@ -66,9 +66,8 @@ internal readonly partial record struct FileIdentity(ulong Inode, ulong Device)
     /// <summary>True when looking up <paramref name="path"/> fails for want of permission on a directory (EACCES).</summary>
     public static bool IsDeniedOnTheWay(string path)
     {
-        const int Eacces = 13;
         Span<byte> statx = stackalloc byte[StatxSize];
-        return Native.Statx(AtFdCwd, path, 0, StatxType, statx) != 0 && Marshal.GetLastPInvokeError() == Eacces;
+        return Native.Statx(AtFdCwd, path, 0, StatxType, statx) != 0 && Marshal.GetLastPInvokeError() == Posix.Eacces;
     }
 
     /// <summary>The mode bits of <paramref name="path"/> (links followed): permissions, sticky, set-id; false when it cannot be examined.</summary>
