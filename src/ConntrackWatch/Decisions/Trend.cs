@@ -21,31 +21,16 @@ internal readonly record struct Trend(double GrowthPerSecond, double? SecondsToM
     public static Trend Of(SampleWindow window, long highWaterMark)
     {
         Sample latest = window.Latest;
-        int n = 0;
-        double sumX = 0, sumY = 0, sumXX = 0, sumXY = 0;
-        for (int i = window.Count - 1; i >= 0; i--)
-        {
-            Sample sample = window[i];
-            if (sample.Max != latest.Max)
-            {
-                break;
-            }
-
-            double x = sample.Seconds - latest.Seconds;
-            n++;
-            sumX += x;
-            sumY += sample.Count;
-            sumXX += x * x;
-            sumXY += x * sample.Count;
-        }
-
-        double spread = (n * sumXX) - (sumX * sumX);
+        RunSums run = window.Run;
+        int n = run.Length;
+        Int128 spread = (n * run.SumXX) - (run.SumX * run.SumX);
         if (n < MinimumSamples || spread <= 0)
         {
             return new Trend(0, null, null, n);
         }
 
-        double slope = ((n * sumXY) - (sumX * sumY)) / spread;
+        // Times are in microseconds: the slope per second is a million times the slope per microsecond.
+        double slope = (double)((n * run.SumXY) - (run.SumX * run.SumY)) / (double)spread * 1e6;
         if (slope <= 0)
         {
             return new Trend(slope, latest.Count >= highWaterMark ? 0 : null, null, n);

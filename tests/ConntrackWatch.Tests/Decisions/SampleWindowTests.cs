@@ -76,4 +76,45 @@ public sealed class SampleWindowTests
         Assert.Equal(0, SampleWindow.SpacingFor(TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(5)));
         Assert.Equal(SampleWindow.MaxCapacity, SampleWindow.CapacityFor(TimeSpan.FromDays(1), TimeSpan.FromMilliseconds(100)));
     }
+
+    [Theory]
+    [InlineData(8, 0.0)]
+    [InlineData(8, 2.5)]
+    [InlineData(64, 0.0)]
+    public void ItsRunningTrendIsTheFitOfTheNewestSamplesUnderTheNewestMaxThroughWrapsRaisesAndReplacedSamples(int capacity, double spacing)
+    {
+        // Counts that climb and fall, a max raised now and then (a raise begins a new run), times 0.7 s apart so a
+        // coarse window replaces its newest sample; the kept sums must give at every step what a fresh fit gives.
+        var window = new SampleWindow(capacity, spacing);
+        var random = new Random(capacity + (int)(spacing * 10));
+        long max = 1000;
+        for (int poll = 0; poll < 2_000; poll++)
+        {
+            if (random.Next(40) == 0)
+            {
+                max += 500;
+            }
+
+            window.Add(new Sample(1_000_000 + (poll * 0.7), random.Next(0, (int)max), max));
+            (double slope, int samples) = FitOfTheNewestRun(window);
+
+            Trend trend = Trend.Of(window, max / 2);
+            Assert.Equal(samples, trend.Samples);
+            Assert.Equal(slope, trend.GrowthPerSecond, 1e-6 * Math.Max(1, Math.Abs(slope)));
+        }
+    }
+
+    // Least squares over the newest samples that share the newest one's max, worked out from the samples themselves.
+    private static (double Slope, int Samples) FitOfTheNewestRun(SampleWindow window)
+    {
+        var run = new List<Sample>();
+        for (int i = window.Count - 1; i >= 0 && window[i].Max == window.Latest.Max; i--)
+        {
+            run.Add(window[i]);
+        }
+
+        double meanX = run.Average(s => s.Seconds), meanY = run.Average(s => (double)s.Count);
+        double spread = run.Sum(s => (s.Seconds - meanX) * (s.Seconds - meanX));
+        return (run.Count < Trend.MinimumSamples || spread <= 0 ? 0 : run.Sum(s => (s.Seconds - meanX) * (s.Count - meanY)) / spread, run.Count);
+    }
 }
