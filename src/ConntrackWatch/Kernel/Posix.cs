@@ -71,4 +71,37 @@ internal static partial class Posix
 
     [LibraryImport("libc", EntryPoint = "unlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Unlink(string path);
+
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, Span<byte> buffer, nint count);
+
+    /// <summary>poll(2) over <paramref name="fds"/>; a timeout of 0 only looks.</summary>
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    public static partial int Poll(Span<PollFd> fds, nuint count, int timeoutMilliseconds);
+
+    /// <summary>
+    /// pidfd_open(2) (Linux 5.3), through syscall(2): glibc has no wrapper before 2.36. Its number is 434 on every
+    /// architecture, x86-64 and arm64 alike (new calls share one table since 5.1). -1 with ENOSYS on older kernels.
+    /// </summary>
+    public static int PidfdOpen(int pid) => (int)Syscall(434, pid, 0);
+
+    [LibraryImport("libc", EntryPoint = "inotify_init1", SetLastError = true)]
+    public static partial int InotifyInit1(int flags);
+
+    [LibraryImport("libc", EntryPoint = "inotify_add_watch", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int InotifyAddWatch(int fd, string path, uint mask);
+
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static partial nint Syscall(nint number, nint first, nint second);
+
+    /// <summary>struct pollfd.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public const short In = 0x1;
+
+        public int Fd;
+        public short Events;
+        public short Returned;
+    }
 }

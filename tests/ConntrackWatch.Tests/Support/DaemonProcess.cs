@@ -8,6 +8,7 @@ namespace ConntrackWatch.Tests.Support;
 public sealed partial class DaemonProcess : IDisposable
 {
     public const int Sigterm = 15;
+    public const int Sigkill = 9;
     public const int Sigint = 2;
     public const int Sighup = 1;
 

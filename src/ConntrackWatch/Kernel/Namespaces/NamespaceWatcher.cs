@@ -11,8 +11,9 @@ namespace ConntrackWatch.Kernel.Namespaces;
 /// with no process in them (<c>ip netns add</c>, Docker's sandboxes) are entered once to open the same file from
 /// inside (CAP_SYS_ADMIN). A namespace is known by the identity of that file, which the kernel creates once per
 /// namespace, so two processes in one namespace count once. The full /proc scan runs on its own interval and at
-/// once when a known namespace disappears; a poll in between costs one statx and one read per namespace and
-/// allocates nothing. A namespace that vanishes mid-poll is simply gone. Not thread-safe.
+/// once when a known namespace disappears; a poll in between costs one read per namespace, one poll(2) for all of
+/// them to learn which went (<see cref="LivenessWatch"/>), and allocates nothing. A namespace that vanishes mid-poll
+/// is simply gone; one whose process moved to another namespace is let go at the next scan. Not thread-safe.
 /// </summary>
 /// <param name="maxNamespaces">The cap, <see cref="MaxNamespaces"/> but in tests.</param>
 /// <param name="maxUserNamespaces">The users' share of it, <see cref="MaxUserNamespaces"/> but in tests.</param>
@@ -46,6 +47,7 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
     private byte[] _statPath = [];
     private readonly byte[] _listing = new byte[DirectoryListing.BufferSize];
     private readonly byte[] _bindPath = new byte[512];
+    private readonly LivenessWatch _liveness = new();
     private byte[] _buffer = new byte[16 * 1024];
     private string? _procRoot;
     private string _hostStatFile = string.Empty;
@@ -53,6 +55,7 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
     private int _statPathPrefix;
     private int _userOwned;
     private long _nextScan;
+    private long _scans;
     private UserNamespaceProbe? _owners;
     private NamespaceIds? _ids;
     private NamespaceNames.RootOwnedCheck? _rootOwned;
@@ -78,9 +81,10 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
 
         long now = time.GetTimestamp();
         List<FileIdentity>? vanished = null;
+        bool bindMountsQuiet = _liveness.Poll(_byKey.Values);
         foreach (WatchedNamespace watched in _byKey.Values)
         {
-            if (!watched.IsAlive())
+            if (!watched.IsAlive(bindMountsQuiet))
             {
                 (vanished ??= []).Add(watched.Key);
             }
@@ -90,8 +94,8 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
         vanished?.ForEach(Remove);
         if (vanished is not null || now >= _nextScan)
         {
+            _nextScan = now + (long)(scanInterval.TotalSeconds * time.TimestampFrequency); // or 0, by the scan: again at the next poll
             Scan(procRoot);
-            _nextScan = now + (long)(scanInterval.TotalSeconds * time.TimestampFrequency);
         }
 
         _readings.Clear();
@@ -126,16 +130,18 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
     {
         Forget();
         _ids?.Dispose();
+        _liveness.Dispose();
     }
 
     private void Forget()
     {
         foreach (WatchedNamespace watched in _byKey.Values)
         {
-            watched.Handle.Dispose();
+            watched.Dispose();
         }
 
         _byKey.Clear();
+        _liveness.Changed();
         _unenterable.Clear();
         _unreadable.Clear();
         _leftOut.Clear();
@@ -148,8 +154,9 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
     {
         if (_byKey.Remove(key, out WatchedNamespace? watched))
         {
-            watched.Handle.Dispose();
+            watched.Dispose();
             _userOwned -= watched.Owner == NamespaceOwner.User ? 1 : 0;
+            _liveness.Changed();
         }
     }
 
@@ -173,11 +180,22 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
         bool ownIsHost = !FileIdentity.TryOf(StatPathOf(1), out FileIdentity init) || init == host;
         _seen.Clear();
         _unseen.Clear();
+        _scans++;
         var overflow = default(Overflow);
         ProcDirectory.Pids(procRoot, _pids, _listing);
         foreach (int pid in _pids)
         {
-            if (!FileIdentity.TryOf(StatPathOf(pid), out FileIdentity key) || key == host || !_seen.Add(key) || _byKey.ContainsKey(key))
+            if (!FileIdentity.TryOf(StatPathOf(pid), out FileIdentity key))
+            {
+                continue;
+            }
+
+            if (_byKey.TryGetValue(key, out WatchedNamespace? watchedAlready) && watchedAlready.Pid == pid)
+            {
+                watchedAlready.SeenAtScan = _scans; // its process is still in it
+            }
+
+            if (key == host || !_seen.Add(key) || watchedAlready is not null)
             {
                 continue;
             }
@@ -196,8 +214,9 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
                 continue;
             }
 
-            if (WatchedNamespace.OfProcess(procRoot, pid, key, owner, _rootOwned, out string? unreadable) is { } watched)
+            if (WatchedNamespace.OfProcess(procRoot, pid, key, owner, _rootOwned, watchExit: procRoot == "/proc", out string? unreadable) is { } watched)
             {
+                watched.SeenAtScan = _scans;
                 if (!ownIsHost && key == init)
                 {
                     watched.Rename(NamespaceNames.Host, NameRank.Host);
@@ -222,6 +241,14 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
             Remove(key);
         }
 
+        // A process that moved to another namespace (setns, unshare) while it lives: its pidfd says nothing, and the
+        // handle kept would keep the namespace it left alive. Let go, and found again through any process still in it.
+        foreach (FileIdentity key in MovedAway())
+        {
+            Remove(key);
+            _nextScan = 0;
+        }
+
         ForgetKeysNotIn(_unreadable, _seen);
         ForgetKeysNotIn(_leftOut, _seen);
 
@@ -237,6 +264,7 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
     {
         _byKey[watched.Key] = watched;
         _userOwned += watched.Owner == NamespaceOwner.User ? 1 : 0;
+        _liveness.Changed();
     }
 
     // Room under the cap, and for a user's namespace under the users' share of it; what finds none is kept aside
@@ -270,6 +298,20 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
         {
             dictionary.Remove(key);
         }
+    }
+
+    private List<FileIdentity> MovedAway()
+    {
+        _stale.Clear();
+        foreach (WatchedNamespace watched in _byKey.Values)
+        {
+            if (watched.Pid is not null && watched.SeenAtScan != _scans)
+            {
+                _stale.Add(watched.Key);
+            }
+        }
+
+        return _stale;
     }
 
     private List<FileIdentity> KeysNotIn<TValue>(Dictionary<FileIdentity, TValue> dictionary, HashSet<FileIdentity> kept)
@@ -315,10 +357,12 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
     {
         HashSet<FileIdentity> live = _live;
         live.Clear();
+        bool allWatched = true;
         for (int d = 0; d < BindMountDirectories.Count; d++)
         {
             string directory = BindMountDirectories[d];
             NameRank rank = d == 0 ? NameRank.IpNetns : NameRank.DockerNetns;
+            allWatched &= _liveness.WatchDirectory(directory); // before the listing: a removal after it is seen
             int listed = 0;
             foreach (DirectoryBatch batch in new DirectoryListing(directory, _listing))
             {
@@ -336,6 +380,7 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
             }
         }
 
+        _liveness.DirectoriesWatched(allWatched);
         ForgetKeysNotIn(_unenterable, live);
     }
 

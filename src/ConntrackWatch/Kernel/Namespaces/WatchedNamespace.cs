@@ -4,12 +4,13 @@ using Microsoft.Win32.SafeHandles;
 namespace ConntrackWatch.Kernel.Namespaces;
 
 /// <summary>One namespace being watched, with the handle its figures are read through.</summary>
-/// <param name="livenessPath">Checked before each read: the process's stat file, or the bind mount.</param>
+/// <param name="livenessPath">Where it is checked by path, when nothing tells that it went: the process's stat file, or the bind mount.</param>
 /// <param name="place">Where its table is reached from, for a breakdown.</param>
 /// <param name="bound">The bind mount's own identity, for a namespace entered through one.</param>
+/// <param name="processHandle">A pidfd of the process it was found through, readable once that process exits.</param>
 internal sealed class WatchedNamespace(
     FileIdentity key, string name, NameRank rank, long? inode, SafeFileHandle handle, string livenessPath, NamespacePlace place,
-    NamespaceOwner owner, FileIdentity? bound = null, int? pid = null)
+    NamespaceOwner owner, FileIdentity? bound = null, int? pid = null, SafeFileHandle? processHandle = null) : IDisposable
 {
     private readonly NamespacePlace _place = place;
 
@@ -35,7 +36,15 @@ internal sealed class WatchedNamespace(
     /// <summary>Whether <see cref="Nsid"/> was asked for already.</summary>
     public bool NsidAsked { get; set; }
 
+    /// <summary>A pidfd of <see cref="Pid"/>, where the kernel gave one; null otherwise.</summary>
+    public SafeFileHandle? ProcessHandle { get; } = processHandle;
+
+    /// <summary>The scan that last saw <see cref="Pid"/> still in this namespace.</summary>
+    public long SeenAtScan { get; set; }
+
     private NameRank _rank = rank;
+    private bool _exited;
+    private int _lines; // of the stat file at its last complete read: a header and one line per possible CPU
 
     /// <summary>How telling <see cref="Name"/> is.</summary>
     public NameRank Rank => _rank;
@@ -44,8 +53,10 @@ internal sealed class WatchedNamespace(
     /// The namespace of process <paramref name="pid"/>, known by <paramref name="key"/>; null when the process went,
     /// or with <paramref name="unreadable"/> saying why its stat file cannot be read.
     /// </summary>
+    /// <param name="watchExit">Whether to watch its exit by a pidfd: only for the real /proc, whose pids are real.</param>
     public static WatchedNamespace? OfProcess(
-        string procRoot, int pid, FileIdentity key, NamespaceOwner owner, NamespaceNames.RootOwnedCheck? rootOwned, out string? unreadable)
+        string procRoot, int pid, FileIdentity key, NamespaceOwner owner, NamespaceNames.RootOwnedCheck? rootOwned, bool watchExit,
+        out string? unreadable)
     {
         unreadable = null;
         string directory = Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture));
@@ -57,6 +68,8 @@ internal sealed class WatchedNamespace(
             ProcessStatus.RealUid(KernelFile.ReadSmallOrEmpty(Path.Combine(directory, "status"))),
             rootOwned);
         long? inode = ProcDirectory.NamespaceInode(Path.Combine(directory, "ns/net"));
+        // Taken before the stat file is opened by path: a pid reused before it opens another file, checked below.
+        SafeFileHandle? pidfd = watchExit ? LivenessWatch.OpenProcess(pid) : null;
         SafeFileHandle handle;
         try
         {
@@ -64,11 +77,13 @@ internal sealed class WatchedNamespace(
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
+            pidfd?.Dispose();
             return null; // gone already
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Found, but not readable: said, never left out in silence.
+            pidfd?.Dispose();
             string why = e is UnauthorizedAccessException ? "permission denied" : e.Message;
             unreadable = $"{NamespaceReading.SubjectOf(name, inode)}: its stat file {statFile} cannot be read ({why})";
             return null;
@@ -77,11 +92,13 @@ internal sealed class WatchedNamespace(
         if (!FileIdentity.TryOf(handle, out FileIdentity opened) || opened != key)
         {
             handle.Dispose(); // the process exited and its pid was reused between the two looks
+            pidfd?.Dispose();
             return null;
         }
 
         return new WatchedNamespace(key, name, rank, inode, handle, statFile,
-            new NamespacePlace(Path.Combine(directory, "ns/net"), Path.Combine(directory, "net/nf_conntrack")), owner, pid: pid);
+            new NamespacePlace(Path.Combine(directory, "ns/net"), Path.Combine(directory, "net/nf_conntrack")), owner, pid: pid,
+            processHandle: pidfd);
     }
 
     public void Rename(string name, NameRank rank)
@@ -93,7 +110,25 @@ internal sealed class WatchedNamespace(
         }
     }
 
-    public bool IsAlive() => FileIdentity.TryOf(livenessPath, out FileIdentity now) && now == (Bound ?? Key);
+    /// <summary>Its process exited (its pidfd became readable).</summary>
+    public void MarkExited() => _exited = true;
+
+    /// <summary>
+    /// Whether it is still there: by its pidfd where it has one; a bind mount, by path only when
+    /// <paramref name="bindMountsQuiet"/> is false (something left their directories); else by path.
+    /// </summary>
+    public bool IsAlive(bool bindMountsQuiet) => ProcessHandle is not null
+        ? !_exited
+        : (Bound is not null && bindMountsQuiet) || IsAtItsPath();
+
+    /// <summary>Whether its path still names it: the process's stat file, or the bind mount.</summary>
+    public bool IsAtItsPath() => FileIdentity.TryOf(livenessPath, out FileIdentity now) && now == (Bound ?? Key);
+
+    public void Dispose()
+    {
+        Handle.Dispose();
+        ProcessHandle?.Dispose();
+    }
 
     /// <summary>True: read; false: a fault, in the reading; null: the namespace is gone.</summary>
     public bool? Read(ref byte[] buffer, out NamespaceReading reading)
@@ -101,16 +136,25 @@ internal sealed class WatchedNamespace(
         int length;
         try
         {
-            // One line per CPU: grow the shared buffer (rarely, and only once) until the file fits, up to the limit.
-            while ((length = ProcFileReader.ReadFromStart(Handle, buffer)) == buffer.Length)
+            // One read is the whole file when it holds as many lines as the last complete read: the kernel prints a
+            // header and one line per possible CPU, a number fixed at boot, and hands out whole lines. Otherwise
+            // (the first read, a short one) on to the end of the file, growing the shared buffer (rarely, and only
+            // once) until the file fits, up to the limit.
+            length = RandomAccess.Read(Handle, buffer, 0);
+            if (length == buffer.Length || length == 0 || buffer[length - 1] != (byte)'\n' || buffer.AsSpan(0, length).Count((byte)'\n') != _lines)
             {
-                if (buffer.Length > KernelFile.SmallFileLimit)
+                while ((length = ProcFileReader.ReadFromStart(Handle, buffer)) == buffer.Length)
                 {
-                    reading = Faulted($"{livenessPath}: larger than {KernelFile.SmallFileLimit / 1024} KiB, which no stat file is");
-                    return false;
+                    if (buffer.Length > KernelFile.SmallFileLimit)
+                    {
+                        reading = Faulted($"{livenessPath}: larger than {KernelFile.SmallFileLimit / 1024} KiB, which no stat file is");
+                        return false;
+                    }
+
+                    Array.Resize(ref buffer, Math.Min(buffer.Length * 2, KernelFile.SmallFileLimit + 1));
                 }
 
-                Array.Resize(ref buffer, Math.Min(buffer.Length * 2, KernelFile.SmallFileLimit + 1));
+                _lines = buffer.AsSpan(0, length).Count((byte)'\n');
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
