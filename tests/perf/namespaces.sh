@@ -4,15 +4,18 @@
 # 200 and 1,000 real network namespaces made here: each once with a process in it (ip netns add, then a sleep
 # inside, so it is found through /proc/PID) and once as a bind mount alone (entered, as ip netns add leaves it).
 # The figure is the process's CPU time (every thread, user and kernel: /proc/PID/task/*/schedstat, in ns) over
-# SECONDS (default 60) after a warm-up of 15 s, divided by the polls made; per namespace it is the cost above the
-# same daemon beside no namespace, divided by their number. Prints Markdown for the README.
+# SECONDS_MEASURED (default 30) after a warm-up of 15 s, divided by the polls made, the median of RUNS daemons
+# (default 3; this virtual machine's figures move by a third between runs); per namespace it is the cost above
+# the same daemon beside no namespace, divided by their number. The 10 s scan is in it, a tenth at each poll.
+# Prints Markdown for the README.
 # Needs root, iproute2 and the Native AOT binary (built here unless CONNTRACKWATCH_PUBLISH_DIR names one). Deletes
 # every namespace and process it made, even when interrupted.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 work=${CONNTRACKWATCH_PERF_DIR:-/tmp/conntrackwatch-perf}
-seconds=${SECONDS_MEASURED:-60}
+seconds=${SECONDS_MEASURED:-30}
+runs=${RUNS:-3}
 counts=${NAMESPACE_COUNTS:-"200 1000"}
 prefix="cwns$$-"
 mkdir -p "$work"
@@ -56,8 +59,14 @@ cpu_ns() { # every thread's time on a CPU, in ns
     cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%d\n", s }'
 }
 
-# measure COUNT: sets per_poll_us, the daemon's CPU per poll in µs beside the COUNT namespaces made.
+# measure COUNT: sets per_poll_us, the daemon's CPU per poll in µs beside the COUNT namespaces made (the median of runs).
 measure() {
+    : >"$work/ns-runs"
+    for ((run = 0; run < runs; run++)); do measure_once "$1" >>"$work/ns-runs"; done
+    per_poll_us=$(median <"$work/ns-runs")
+}
+
+measure_once() {
     mkdir -p "$work/ns-run"
     RUNTIME_DIRECTORY="$work/ns-run" "$bin" --Conntrack:PollInterval=00:00:01 --Conntrack:DryRun=true \
         --Journald:Enabled=false --Conntrack:StateDirectory= 2>"$work/ns-daemon.log" &
@@ -76,7 +85,7 @@ measure() {
     end=$(cpu_ns "$daemon")
     kill "$daemon" && wait "$daemon" 2>/dev/null || true
     daemon=
-    per_poll_us=$(awk -v a="$start" -v b="$end" -v s="$seconds" 'BEGIN { printf "%.1f", (b - a) / 1000 / s }')
+    awk -v a="$start" -v b="$end" -v s="$seconds" 'BEGIN { printf "%.1f\n", (b - a) / 1000 / s }'
 }
 
 measure 0

@@ -1,5 +1,6 @@
-using ConntrackWatch.Kernel;
 using ConntrackWatch.Kernel.Namespaces;
+using ConntrackWatch.Kernel.Reading;
+using ConntrackWatch.Kernel;
 
 namespace ConntrackWatch.Decisions;
 
@@ -15,6 +16,9 @@ internal sealed class NamespaceWindows(int capacity, double spacingSeconds = 0)
 {
     private readonly Dictionary<FileIdentity, (SampleWindow Window, long Seen)> _others = [];
     private readonly List<NamespaceDecision> _decisions = [];
+    private readonly List<NamespaceDecision> _unsorted = [];
+    private long[] _order = [];
+    private int[] _places = [];
     private SampleWindow _host = new(capacity, spacingSeconds);
     private long _generation;
 
@@ -50,6 +54,7 @@ internal sealed class NamespaceWindows(int capacity, double spacingSeconds = 0)
         RaiseDecision host = ThresholdPolicy.Decide(_host, settings, ceiling, total - reading.Count.Value);
 
         _decisions.Clear();
+        _unsorted.Clear();
         if (reading.Namespaces is not { } namespaces)
         {
             return Verdict.HostOnly(host);
@@ -70,7 +75,7 @@ internal sealed class NamespaceWindows(int capacity, double spacingSeconds = 0)
             window.Add(new Sample(seconds, other.Count, max, other.Counters.TableFull));
             bool actedOn = other.Owner == NamespaceOwner.System || settings.RaiseFor == RaiseFor.All;
             var decision = new NamespaceDecision(other, ThresholdPolicy.Decide(window, settings, ceiling, total - other.Count, other), actedOn);
-            _decisions.Add(decision);
+            _unsorted.Add(decision);
             if (other.Count > fullestCount)
             {
                 fullest = decision;
@@ -87,8 +92,32 @@ internal sealed class NamespaceWindows(int capacity, double spacingSeconds = 0)
         }
 
         DropVanished();
-        _decisions.Sort(static (a, b) => b.Decision.Count.CompareTo(a.Decision.Count));
+        SortFullestFirst();
         return new Verdict(chosen, host, _decisions, total, fullest);
+    }
+
+    // The counts are sorted with each decision's place, then the decisions copied in that order: a decision is a
+    // large struct, and moving it once costs less than moving it at every swap of a sort, at every poll.
+    private void SortFullestFirst()
+    {
+        int count = _unsorted.Count;
+        if (_order.Length < count)
+        {
+            _order = new long[count];
+            _places = new int[count];
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            _order[i] = -_unsorted[i].Decision.Count;
+            _places[i] = i;
+        }
+
+        Array.Sort(_order, _places, 0, count);
+        for (int i = 0; i < count; i++)
+        {
+            _decisions.Add(_unsorted[_places[i]]);
+        }
     }
 
     private SampleWindow WindowOf(FileIdentity key)
@@ -104,7 +133,7 @@ internal sealed class NamespaceWindows(int capacity, double spacingSeconds = 0)
 
     private void DropVanished()
     {
-        if (_others.Count == _decisions.Count)
+        if (_others.Count == _unsorted.Count)
         {
             return;
         }

@@ -3,8 +3,9 @@ using System.Runtime.InteropServices;
 namespace ConntrackWatch.Kernel;
 
 /// <summary>
-/// The libc calls ConntrackWatch makes where .NET's file API would block (a FIFO), follow more than it should, or
-/// allocate on every call. Failures leave errno for <see cref="Marshal.GetLastPInvokeError"/>.
+/// Every libc call ConntrackWatch makes, where .NET's own API would block (a FIFO), follow more than it should,
+/// allocate on every call, or has nothing (statx identities, setns, netlink sockets, pidfds, inotify, epoll), and
+/// the constants they share, each once. Failures leave errno for <see cref="Marshal.GetLastPInvokeError"/>.
 /// </summary>
 internal static partial class Posix
 {
@@ -19,7 +20,7 @@ internal static partial class Posix
     public const int OpenNonBlocking = 0x800;
     public const int OpenDirectory = 0x10000;
     public const int OpenNoFollow = 0x20000;
-    public const int OpenCloseOnExec = 0x80000;
+    public const int OpenCloseOnExec = 0x80000; // SOCK_CLOEXEC, EPOLL_CLOEXEC and IN_CLOEXEC are the same bit, and IN_NONBLOCK O_NONBLOCK's
 
     /// <summary>O_RDONLY | O_NONBLOCK | O_CLOEXEC: a file to read that must not hang open(2) nor leak to a child.</summary>
     public const int OpenReadOnlyNonBlocking = OpenReadOnly | OpenNonBlocking | OpenCloseOnExec;
@@ -72,12 +73,47 @@ internal static partial class Posix
     [LibraryImport("libc", EntryPoint = "unlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Unlink(string path);
 
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Statx(int dirFd, string path, int flags, uint mask, Span<byte> buffer);
+
+    /// <summary>statx(2) of a NUL-terminated UTF-8 path, made without a string.</summary>
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
+    public static partial int Statx(int dirFd, ReadOnlySpan<byte> path, int flags, uint mask, Span<byte> buffer);
+
+    [LibraryImport("libc", EntryPoint = "setns", SetLastError = true)]
+    public static partial int SetNs(int fd, int type);
+
+    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
+    public static partial int Socket(int domain, int type, int protocol);
+
+    [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
+    public static partial int SetSockOpt(int fd, int level, int name, ReadOnlySpan<byte> value, uint length);
+
+    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
+    public static partial nint Send(int fd, ReadOnlySpan<byte> buffer, nuint length, int flags);
+
+    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
+    public static partial nint Recv(int fd, Span<byte> buffer, nuint length, int flags);
+
+    /// <summary>getrlimit(2) into a struct rlimit: the soft limit, then the hard one.</summary>
+    [LibraryImport("libc", EntryPoint = "getrlimit", SetLastError = true)]
+    public static partial int GetRlimit(int resource, Span<ulong> limit);
+
+    [LibraryImport("libc", EntryPoint = "setrlimit", SetLastError = true)]
+    public static partial int SetRlimit(int resource, ReadOnlySpan<ulong> limit);
+
     [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
     public static partial nint Read(int fd, Span<byte> buffer, nint count);
 
-    /// <summary>poll(2) over <paramref name="fds"/>; a timeout of 0 only looks.</summary>
-    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
-    public static partial int Poll(Span<PollFd> fds, nuint count, int timeoutMilliseconds);
+    [LibraryImport("libc", EntryPoint = "epoll_create1", SetLastError = true)]
+    public static partial int EpollCreate1(int flags);
+
+    [LibraryImport("libc", EntryPoint = "epoll_ctl", SetLastError = true)]
+    public static partial int EpollCtl(int epoll, int operation, int fd, ReadOnlySpan<byte> epollEvent);
+
+    /// <summary>epoll_wait(2) into a buffer of struct epoll_event (<see cref="EpollEventSize"/> bytes each); a timeout of 0 only looks.</summary>
+    [LibraryImport("libc", EntryPoint = "epoll_wait", SetLastError = true)]
+    public static partial int EpollWait(int epoll, Span<byte> events, int maxEvents, int timeoutMilliseconds);
 
     /// <summary>
     /// pidfd_open(2) (Linux 5.3), through syscall(2): glibc has no wrapper before 2.36. Its number is 434 on every
@@ -94,14 +130,12 @@ internal static partial class Posix
     [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
     private static partial nint Syscall(nint number, nint first, nint second);
 
-    /// <summary>struct pollfd.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    public struct PollFd
-    {
-        public const short In = 0x1;
+    /// <summary>
+    /// The size of struct epoll_event: packed on x86-64 (a 32-bit mask, then the 64-bit data at offset 4), naturally
+    /// aligned elsewhere (the data at offset 8).
+    /// </summary>
+    public static int EpollEventSize => RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
 
-        public int Fd;
-        public short Events;
-        public short Returned;
-    }
+    /// <summary>Where the data of a struct epoll_event begins.</summary>
+    public static int EpollDataOffset => RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 4 : 8;
 }

@@ -260,6 +260,38 @@ public sealed class EveryNamespaceTests
         sleeper.Signal(DaemonProcess.Sigterm);
     }
 
+    [Fact]
+    public async Task StatusUnderALowSoftLimitOnOpenFilesRaisesItAndStillSeesEveryNamespace()
+    {
+        // A shell's soft limit is often 1,024 and each namespace takes a descriptor: status raises its soft limit
+        // towards the hard one, so 80 namespaces under a soft limit of 64 are all read, none "not visible".
+        RequireKernel();
+        string prlimit = Prerequisite.RequireExecutable("prlimit");
+        string prefix = $"cwfd{Environment.ProcessId}x{Random.Shared.Next(1000, 9999)}-";
+        string[] names = [.. Enumerable.Range(0, 80).Select(i => prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        try
+        {
+            foreach (string name in names)
+            {
+                Command.RunChecked("ip", "netns", "add", name);
+            }
+
+            using var status = DaemonProcess.Start(["status", "--json"], wrapper: [prlimit, "--nofile=64:4096"]);
+            Assert.InRange(await status.WaitForExitAsync(TimeSpan.FromSeconds(60)), 0, 2);
+            JsonElement report = JsonDocument.Parse(status.Output).RootElement;
+
+            Assert.Equal(names.Length, report.GetProperty("namespaces").EnumerateArray().Count(n => n.GetProperty("name").GetString()!.StartsWith(prefix, StringComparison.Ordinal)));
+            Assert.False(report.TryGetProperty("unseenNamespaces", out JsonElement unseen) && unseen.GetArrayLength() > 0, $"not visible: {unseen}");
+        }
+        finally
+        {
+            foreach (string name in names)
+            {
+                Command.Run("ip", "netns", "delete", name);
+            }
+        }
+    }
+
     private static string? Text(LogEvent e, string property) =>
         e.Properties.TryGetValue(property, out LogEventPropertyValue? value) && value is ScalarValue { Value: { } v } ? v.ToString() : null;
 }

@@ -32,6 +32,23 @@ public sealed class ProcStatCountersTests
     }
 
     [Fact]
+    public void AKeptLayoutFollowsAHeaderThatChangedBetweenParses()
+    {
+        // Same length, other columns: the kept columns are not the new header's.
+        byte[] first = Encoding.ASCII.GetBytes("entries drop early_drop insert_failed\n00000001 00000002 00000003 00000004\n");
+        byte[] second = Encoding.ASCII.GetBytes("entries early_drop drop insert_failed\n00000001 00000002 00000003 00000004\n");
+        var layout = new ProcStatCounters.Layout();
+
+        Assert.True(ProcStatCounters.TryParse(first, out ConntrackCounters before, out _, out _, layout));
+        Assert.True(ProcStatCounters.TryParse(first, out ConntrackCounters again, out _, out _, layout));
+        Assert.True(ProcStatCounters.TryParse(second, out ConntrackCounters after, out _, out _, layout));
+
+        Assert.Equal((2L, 3L), (before.Drop, before.EarlyDrop));
+        Assert.Equal(before, again);
+        Assert.Equal((3L, 2L), (after.Drop, after.EarlyDrop));
+    }
+
+    [Fact]
     public void ReadsThisMachinesRealFileWhereTheKernelHasIt()
     {
         Prerequisite.Require(File.Exists("/proc/net/stat/nf_conntrack"), "needs CONFIG_NF_CONNTRACK_PROCFS (/proc/net/stat/nf_conntrack)");
@@ -43,9 +60,28 @@ public sealed class ProcStatCountersTests
     [InlineData("", "no drop, early_drop or insert_failed column")]
     [InlineData("entries drop early_drop insert_failed\n", "no CPU lines")]
     [InlineData("entries drop early_drop insert_failed\n00000001 zz 00000000 00000000\n", "not hexadecimal")]
+    [InlineData("entries drop early_drop insert_failed\n00000001 100000000 00000000 00000000\n", "32-bit counters")]
+    [InlineData("entries drop early_drop insert_failed\n00000001 0000000g 00000000 00000000\n", "not hexadecimal")]
+    [InlineData("entries drop early_drop insert_failed\n00000001 0000000` 00000000 00000000\n", "not hexadecimal")]
+    [InlineData("entries drop early_drop insert_failed\n00000001 000000@0 00000000 00000000\n", "not hexadecimal")]
+    [InlineData("entries drop early_drop insert_failed\n00000001 00000000 00000000\n", "not hexadecimal")]
+    [InlineData("entries drop early_drop insert_failed\n0000000x 00000000 00000000 00000000\n", "the entries column is not hexadecimal")]
     public void ExplainsWhatIsWrong(string stat, string expected)
     {
         Assert.False(ProcStatCounters.TryParse(Encoding.ASCII.GetBytes(stat), out _, out string? problem));
         Assert.Contains(expected, problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ffffffff", 4294967295L)]
+    [InlineData("FFFFFFFE", 4294967294L)]
+    [InlineData("0000000000000001", 1L)]
+    [InlineData("0", 0L)]
+    public void ReadsEachCounterAsTheKernelsUnsigned32Bits(string drop, long expected)
+    {
+        byte[] stat = Encoding.ASCII.GetBytes($"entries  drop early_drop insert_failed\n0000002a  {drop} 00000001 00000002\n0000002a  00000000 00000000 00000000\n");
+
+        Assert.True(ProcStatCounters.TryParse(stat, out ConntrackCounters counters, out long? entries, out string? problem), problem);
+        Assert.Equal((42L, expected, 1L, 2L), (entries!.Value, counters.Drop, counters.EarlyDrop, counters.InsertFailed));
     }
 }

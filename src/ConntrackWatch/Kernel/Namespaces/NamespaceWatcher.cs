@@ -11,9 +11,10 @@ namespace ConntrackWatch.Kernel.Namespaces;
 /// with no process in them (<c>ip netns add</c>, Docker's sandboxes) are entered once to open the same file from
 /// inside (CAP_SYS_ADMIN). A namespace is known by the identity of that file, which the kernel creates once per
 /// namespace, so two processes in one namespace count once. The full /proc scan runs on its own interval and at
-/// once when a known namespace disappears; a poll in between costs one read per namespace, one poll(2) for all of
-/// them to learn which went (<see cref="LivenessWatch"/>), and allocates nothing. A namespace that vanishes mid-poll
-/// is simply gone; one whose process moved to another namespace is let go at the next scan. Not thread-safe.
+/// once when a known namespace disappears; a poll in between costs one read per namespace and one epoll_wait(2)
+/// for all of them to learn which went (<see cref="LivenessWatch"/>), and allocates nothing. A namespace that
+/// vanishes mid-poll is simply gone; the move of a process to another namespace is found out at the next scan.
+/// Not thread-safe.
 /// </summary>
 /// <param name="maxNamespaces">The cap, <see cref="MaxNamespaces"/> but in tests.</param>
 /// <param name="maxUserNamespaces">The users' share of it, <see cref="MaxUserNamespaces"/> but in tests.</param>
@@ -35,6 +36,7 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
     private const string DockerPrefix = "docker netns ";
 
     private readonly Dictionary<FileIdentity, WatchedNamespace> _byKey = [];
+    private readonly Dictionary<long, WatchedNamespace> _byInode = [];
     private readonly Dictionary<FileIdentity, Unenterable> _unenterable = [];
     private readonly Dictionary<FileIdentity, string> _unreadable = [];
     private readonly Dictionary<FileIdentity, NamespaceOwner> _leftOut = [];
@@ -48,6 +50,7 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
     private readonly byte[] _listing = new byte[DirectoryListing.BufferSize];
     private readonly byte[] _bindPath = new byte[512];
     private readonly LivenessWatch _liveness = new();
+    private readonly ProcStatCounters.Layout _layout = new();
     private byte[] _buffer = new byte[16 * 1024];
     private string? _procRoot;
     private string _hostStatFile = string.Empty;
@@ -68,7 +71,7 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
         {
             Forget();
             _procRoot = procRoot;
-            _hostStatFile = Path.Combine(procRoot, CountersReader.StatFile);
+            _hostStatFile = Path.Combine(procRoot, ProcStatCounters.StatFile);
             _selfNamespace = Path.Combine(procRoot, "self/ns/net");
             string prefix = procRoot.TrimEnd('/') + "/";
             _statPath = new byte[System.Text.Encoding.UTF8.GetByteCount(prefix) + 64]; // + a pid and the stat file's path
@@ -81,7 +84,7 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
 
         long now = time.GetTimestamp();
         List<FileIdentity>? vanished = null;
-        bool bindMountsQuiet = _liveness.Poll(_byKey.Values);
+        bool bindMountsQuiet = _liveness.Poll();
         foreach (WatchedNamespace watched in _byKey.Values)
         {
             if (!watched.IsAlive(bindMountsQuiet))
@@ -103,7 +106,7 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
         foreach (WatchedNamespace watched in _byKey.Values)
         {
             // A reading, or a fault shown with the namespace's name; null: it vanished between the check and the read.
-            if (watched.Read(ref _buffer, out NamespaceReading reading) is null)
+            if (watched.Read(ref _buffer, _layout, out NamespaceReading reading) is null)
             {
                 (gone ??= []).Add(watched.Key);
             }
@@ -137,11 +140,12 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
     {
         foreach (WatchedNamespace watched in _byKey.Values)
         {
+            _liveness.Forget(watched);
             watched.Dispose();
         }
 
         _byKey.Clear();
-        _liveness.Changed();
+        _byInode.Clear();
         _unenterable.Clear();
         _unreadable.Clear();
         _leftOut.Clear();
@@ -154,9 +158,14 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
     {
         if (_byKey.Remove(key, out WatchedNamespace? watched))
         {
+            if (watched.Inode is { } inode)
+            {
+                _byInode.Remove(inode);
+            }
+
+            _liveness.Forget(watched);
             watched.Dispose();
             _userOwned -= watched.Owner == NamespaceOwner.User ? 1 : 0;
-            _liveness.Changed();
         }
     }
 
@@ -263,8 +272,13 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
     private void Add(WatchedNamespace watched)
     {
         _byKey[watched.Key] = watched;
+        if (watched.Inode is { } inode)
+        {
+            _byInode[inode] = watched;
+        }
+
         _userOwned += watched.Owner == NamespaceOwner.User ? 1 : 0;
-        _liveness.Changed();
+        watched.ExitWatched = _liveness.WatchExit(watched);
     }
 
     // Room under the cap, and for a user's namespace under the users' share of it; what finds none is kept aside
@@ -338,19 +352,15 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
         return _statPath.AsSpan(0, _statPathPrefix + digits + rest.Length);
     }
 
-    // A namespace already watched, through this bind mount or a process in it: a loop, not a query whose closure
-    // would be garbage at every scan.
-    private WatchedNamespace? KnownAs(FileIdentity bound)
-    {
-        foreach (WatchedNamespace watched in _byKey.Values)
-        {
-            if (watched.Inode == (long)bound.Inode || watched.Bound == bound)
-            {
-                return watched;
-            }
-        }
+    // A namespace already watched, through this bind mount or a process in it (a bind mount's inode is its namespace's).
+    private WatchedNamespace? KnownAs(FileIdentity bound) => _byInode.GetValueOrDefault((long)bound.Inode);
 
-        return null;
+    // A process's namespace whose inode was not readable, now known by a bind mount's.
+    private void NameByBindMount(WatchedNamespace process, FileIdentity bound, string name, NameRank rank)
+    {
+        process.Inode = (long)bound.Inode;
+        _byInode[(long)bound.Inode] = process;
+        process.Rename(name, rank);
     }
 
     private void ScanBindMounts(FileIdentity host, long? hostInode, HashSet<FileIdentity> seen, List<string> unseen, ref Overflow overflow)
@@ -423,8 +433,7 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
             if (ProcessNamespaceWithIdOf(path) is { } process)
             {
                 // Not enterable, but watched through a process in it already: now it has its name and inode.
-                process.Inode = (long)bound.Inode;
-                process.Rename(name, rank);
+                NameByBindMount(process, bound, name, rank);
                 seen.Add(process.Key);
                 return;
             }
@@ -442,8 +451,7 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
         else if (_byKey.TryGetValue(key, out WatchedNamespace? process))
         {
             handle.Dispose(); // a process's namespace whose inode was not readable: now it has its name
-            process.Inode = (long)bound.Inode;
-            process.Rename(name, rank);
+            NameByBindMount(process, bound, name, rank);
             seen.Add(key);
         }
         else

@@ -39,6 +39,9 @@ internal sealed class WatchedNamespace(
     /// <summary>A pidfd of <see cref="Pid"/>, where the kernel gave one; null otherwise.</summary>
     public SafeFileHandle? ProcessHandle { get; } = processHandle;
 
+    /// <summary>Whether the exit of its process is watched, by <see cref="ProcessHandle"/>.</summary>
+    public bool ExitWatched { get; set; }
+
     /// <summary>The scan that last saw <see cref="Pid"/> still in this namespace.</summary>
     public long SeenAtScan { get; set; }
 
@@ -60,7 +63,7 @@ internal sealed class WatchedNamespace(
     {
         unreadable = null;
         string directory = Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture));
-        string statFile = Path.Combine(directory, CountersReader.StatFile);
+        string statFile = Path.Combine(directory, ProcStatCounters.StatFile);
         (string name, NameRank rank) = NamespaceNames.OfProcess(
             pid,
             KernelFile.ReadSmallOrEmpty(Path.Combine(directory, "cgroup")),
@@ -114,10 +117,10 @@ internal sealed class WatchedNamespace(
     public void MarkExited() => _exited = true;
 
     /// <summary>
-    /// Whether it is still there: by its pidfd where it has one; a bind mount, by path only when
+    /// Whether it is still there: by its pidfd where its exit is watched; a bind mount, by path only when
     /// <paramref name="bindMountsQuiet"/> is false (something left their directories); else by path.
     /// </summary>
-    public bool IsAlive(bool bindMountsQuiet) => ProcessHandle is not null
+    public bool IsAlive(bool bindMountsQuiet) => ExitWatched
         ? !_exited
         : (Bound is not null && bindMountsQuiet) || IsAtItsPath();
 
@@ -131,7 +134,7 @@ internal sealed class WatchedNamespace(
     }
 
     /// <summary>True: read; false: a fault, in the reading; null: the namespace is gone.</summary>
-    public bool? Read(ref byte[] buffer, out NamespaceReading reading)
+    public bool? Read(ref byte[] buffer, ProcStatCounters.Layout layout, out NamespaceReading reading)
     {
         int length;
         try
@@ -163,7 +166,7 @@ internal sealed class WatchedNamespace(
             return null;
         }
 
-        if (!ProcStatCounters.TryParse(buffer.AsSpan(0, length), out ConntrackCounters counters, out long? entries, out string? problem)
+        if (!ProcStatCounters.TryParse(buffer.AsSpan(0, length), out ConntrackCounters counters, out long? entries, out string? problem, layout)
             || entries is not { } count)
         {
             reading = Faulted($"{livenessPath}: {problem ?? "the header has no entries column"}");
