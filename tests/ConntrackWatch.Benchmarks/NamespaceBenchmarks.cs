@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
-using ConntrackWatch.Kernel;
 using ConntrackWatch.Kernel.Namespaces;
+using ConntrackWatch.Kernel.Reading;
+using ConntrackWatch.Kernel;
 
 namespace ConntrackWatch.Benchmarks;
 

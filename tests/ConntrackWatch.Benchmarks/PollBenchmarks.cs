@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using ConntrackWatch.Kernel.Reading;
 using ConntrackWatch.Kernel;
 
 namespace ConntrackWatch.Benchmarks;

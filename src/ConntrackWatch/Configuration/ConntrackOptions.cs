@@ -1,8 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using ConntrackWatch.Decisions;
-using ConntrackWatch.Kernel;
 using ConntrackWatch.Kernel.Namespaces;
+using ConntrackWatch.Kernel.Reading;
+using ConntrackWatch.Kernel;
 
 namespace ConntrackWatch.Configuration;
 

@@ -1,3 +1,4 @@
+using ConntrackWatch.Kernel.Reading;
 using ConntrackWatch.Kernel;
 
 namespace ConntrackWatch.Decisions;

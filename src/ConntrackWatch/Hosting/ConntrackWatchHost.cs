@@ -1,11 +1,12 @@
 using ConntrackWatch.Configuration;
+using ConntrackWatch.Kernel.Reading;
 using ConntrackWatch.Kernel;
 using ConntrackWatch.Metrics;
 using ConntrackWatch.Service;
 using ConntrackWatch.Systemd;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

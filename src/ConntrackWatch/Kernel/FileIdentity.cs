@@ -7,7 +7,7 @@ namespace ConntrackWatch.Kernel;
 /// Which file a path or an open handle is (device and inode), and what kind of file, by statx(2): a kept handle
 /// whose path now names another file (replaced) or none (removed: module unloaded) must not be read as current.
 /// </summary>
-internal readonly partial record struct FileIdentity(ulong Inode, ulong Device)
+internal readonly record struct FileIdentity(ulong Inode, ulong Device)
 {
     private const int AtFdCwd = -100;
     private const int AtEmptyPath = 0x1000;
@@ -28,7 +28,7 @@ internal readonly partial record struct FileIdentity(ulong Inode, ulong Device)
     public static bool TryOf(string path, out FileIdentity identity)
     {
         Span<byte> statx = stackalloc byte[StatxSize];
-        bool found = Native.Statx(AtFdCwd, path, 0, StatxIno, statx) == 0;
+        bool found = Posix.Statx(AtFdCwd, path, 0, StatxIno, statx) == 0;
         identity = found ? Read(statx) : default;
         return found;
     }
@@ -37,7 +37,7 @@ internal readonly partial record struct FileIdentity(ulong Inode, ulong Device)
     public static bool TryOf(ReadOnlySpan<byte> path, out FileIdentity identity)
     {
         Span<byte> statx = stackalloc byte[StatxSize];
-        bool found = Native.Statx(AtFdCwd, path, 0, StatxIno, statx) == 0;
+        bool found = Posix.Statx(AtFdCwd, path, 0, StatxIno, statx) == 0;
         identity = found ? Read(statx) : default;
         return found;
     }
@@ -50,7 +50,7 @@ internal readonly partial record struct FileIdentity(ulong Inode, ulong Device)
         try
         {
             handle.DangerousAddRef(ref added);
-            bool found = Native.Statx((int)handle.DangerousGetHandle(), string.Empty, AtEmptyPath, StatxIno, statx) == 0;
+            bool found = Posix.Statx((int)handle.DangerousGetHandle(), string.Empty, AtEmptyPath, StatxIno, statx) == 0;
             identity = found ? Read(statx) : default;
             return found;
         }
@@ -67,14 +67,14 @@ internal readonly partial record struct FileIdentity(ulong Inode, ulong Device)
     public static bool IsDeniedOnTheWay(string path)
     {
         Span<byte> statx = stackalloc byte[StatxSize];
-        return Native.Statx(AtFdCwd, path, 0, StatxType, statx) != 0 && Marshal.GetLastPInvokeError() == Posix.Eacces;
+        return Posix.Statx(AtFdCwd, path, 0, StatxType, statx) != 0 && Marshal.GetLastPInvokeError() == Posix.Eacces;
     }
 
     /// <summary>The mode bits of <paramref name="path"/> (links followed): permissions, sticky, set-id; false when it cannot be examined.</summary>
     public static bool TryModeOf(string path, out int mode)
     {
         Span<byte> statx = stackalloc byte[StatxSize];
-        bool found = Native.Statx(AtFdCwd, path, 0, StatxType | 0x2 /* STATX_MODE */, statx) == 0;
+        bool found = Posix.Statx(AtFdCwd, path, 0, StatxType | 0x2 /* STATX_MODE */, statx) == 0;
         mode = found ? MemoryMarshal.Read<ushort>(statx[ModeOffset..]) & 0xFFF : 0;
         return found;
     }
@@ -88,7 +88,7 @@ internal readonly partial record struct FileIdentity(ulong Inode, ulong Device)
         const int AtSymlinkNoFollow = 0x100;
         const uint StatxModeAndUid = 0x2 | 0x8 | StatxType;
         Span<byte> statx = stackalloc byte[StatxSize];
-        bool found = Native.Statx(AtFdCwd, path, followLinks ? 0 : AtSymlinkNoFollow, StatxModeAndUid, statx) == 0;
+        bool found = Posix.Statx(AtFdCwd, path, followLinks ? 0 : AtSymlinkNoFollow, StatxModeAndUid, statx) == 0;
         mode = found ? MemoryMarshal.Read<ushort>(statx[ModeOffset..]) : 0;
         uid = found ? MemoryMarshal.Read<uint>(statx[UidOffset..]) : 0;
         return found;
@@ -99,7 +99,7 @@ internal readonly partial record struct FileIdentity(ulong Inode, ulong Device)
     {
         const uint StatxUid = 0x8;
         Span<byte> statx = stackalloc byte[StatxSize];
-        bool found = Native.Statx(AtFdCwd, path, 0, StatxUid, statx) == 0;
+        bool found = Posix.Statx(AtFdCwd, path, 0, StatxUid, statx) == 0;
         uid = found ? MemoryMarshal.Read<uint>(statx[UidOffset..]) : 0;
         return found;
     }
@@ -112,7 +112,7 @@ internal readonly partial record struct FileIdentity(ulong Inode, ulong Device)
         try
         {
             handle.DangerousAddRef(ref added);
-            if (Native.Statx((int)handle.DangerousGetHandle(), string.Empty, AtEmptyPath, StatxType, statx) != 0)
+            if (Posix.Statx((int)handle.DangerousGetHandle(), string.Empty, AtEmptyPath, StatxType, statx) != 0)
             {
                 return "a file whose type cannot be read";
             }
@@ -140,13 +140,4 @@ internal readonly partial record struct FileIdentity(ulong Inode, ulong Device)
     // The device is major and minor read as one 64-bit value.
     private static FileIdentity Read(ReadOnlySpan<byte> statx) =>
         new(MemoryMarshal.Read<ulong>(statx[InodeOffset..]), MemoryMarshal.Read<ulong>(statx[DeviceOffset..]));
-
-    private static partial class Native
-    {
-        [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        public static partial int Statx(int dirFd, string path, int flags, uint mask, Span<byte> buffer);
-
-        [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
-        public static partial int Statx(int dirFd, ReadOnlySpan<byte> path, int flags, uint mask, Span<byte> buffer);
-    }
 }

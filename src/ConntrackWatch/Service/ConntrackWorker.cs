@@ -1,4 +1,5 @@
 using ConntrackWatch.Configuration;
+using ConntrackWatch.Kernel.Reading;
 using ConntrackWatch.Kernel;
 using ConntrackWatch.Logging;
 using Microsoft.Extensions.Hosting;

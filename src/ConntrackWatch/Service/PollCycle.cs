@@ -1,7 +1,8 @@
 using ConntrackWatch.Configuration;
 using ConntrackWatch.Decisions;
-using ConntrackWatch.Kernel;
 using ConntrackWatch.Kernel.Namespaces;
+using ConntrackWatch.Kernel.Reading;
+using ConntrackWatch.Kernel;
 using ConntrackWatch.Logging;
 using Microsoft.Extensions.Logging;
 

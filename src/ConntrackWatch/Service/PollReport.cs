@@ -1,4 +1,5 @@
 using ConntrackWatch.Decisions;
+using ConntrackWatch.Kernel.Reading;
 using ConntrackWatch.Kernel;
 
 namespace ConntrackWatch.Service;

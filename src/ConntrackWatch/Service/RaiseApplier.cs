@@ -1,6 +1,7 @@
 using System.Globalization;
 using ConntrackWatch.Configuration;
 using ConntrackWatch.Decisions;
+using ConntrackWatch.Kernel.Reading;
 using ConntrackWatch.Kernel;
 using ConntrackWatch.Logging;
 using Microsoft.Extensions.Logging;

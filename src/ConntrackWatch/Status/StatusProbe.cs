@@ -1,8 +1,9 @@
 using ConntrackWatch.Configuration;
 using ConntrackWatch.Decisions;
-using ConntrackWatch.Kernel;
 using ConntrackWatch.Kernel.Breakdown;
 using ConntrackWatch.Kernel.Namespaces;
+using ConntrackWatch.Kernel.Reading;
+using ConntrackWatch.Kernel;
 
 namespace ConntrackWatch.Status;
 

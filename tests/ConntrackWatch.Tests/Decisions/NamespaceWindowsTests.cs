@@ -1,6 +1,7 @@
 using ConntrackWatch.Decisions;
-using ConntrackWatch.Kernel;
 using ConntrackWatch.Kernel.Namespaces;
+using ConntrackWatch.Kernel.Reading;
+using ConntrackWatch.Kernel;
 
 namespace ConntrackWatch.Tests.Decisions;
 

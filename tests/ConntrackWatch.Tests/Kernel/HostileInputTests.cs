@@ -1,3 +1,4 @@
+using ConntrackWatch.Kernel.Reading;
 using ConntrackWatch.Kernel;
 using ConntrackWatch.Logging;
 using ConntrackWatch.Service;

@@ -1,4 +1,5 @@
 using ConntrackWatch.Configuration;
+using ConntrackWatch.Kernel.Reading;
 using ConntrackWatch.Kernel;
 using ConntrackWatch.Tests.Support.RealKernel;
 

@@ -1,8 +1,9 @@
 using System.Text.RegularExpressions;
-using ConntrackWatch.Decisions;
 using ConntrackWatch.Configuration;
-using ConntrackWatch.Kernel;
+using ConntrackWatch.Decisions;
 using ConntrackWatch.Kernel.Namespaces;
+using ConntrackWatch.Kernel.Reading;
+using ConntrackWatch.Kernel;
 using ConntrackWatch.Metrics;
 using ConntrackWatch.Service;
 

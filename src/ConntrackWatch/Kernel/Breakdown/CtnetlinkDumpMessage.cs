@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using ConntrackWatch.Kernel.Breakdown;
+using ConntrackWatch.Kernel.Netlink;
 
-namespace ConntrackWatch.Kernel.Netlink;
+namespace ConntrackWatch.Kernel.Breakdown;
 
 /// <summary>
 /// The ctnetlink table dump `conntrack -L` makes, IPCTNL_MSG_CT_GET with NLM_F_DUMP, and the parsing of its answer:
@@ -43,7 +43,7 @@ internal static class CtnetlinkDumpMessage
     }
 
     /// <summary>Adds every entry of one datagram to <paramref name="builder"/>.</summary>
-    public static CtnetlinkStatsMessage.ParseOutcome Parse(ReadOnlySpan<byte> datagram, TableBreakdownBuilder builder, out int errno)
+    public static DumpOutcome Parse(ReadOnlySpan<byte> datagram, TableBreakdownBuilder builder, out int errno)
     {
         var messages = new NetlinkMessages(datagram);
         while (messages.MoveNext())
@@ -57,17 +57,6 @@ internal static class CtnetlinkDumpMessage
 
         errno = messages.Errno;
         return messages.End;
-    }
-
-    /// <summary>True when the datagram holds the dump's end (NLMSG_DONE or an error), or does not parse.</summary>
-    public static bool EndsDump(ReadOnlySpan<byte> datagram)
-    {
-        var messages = new NetlinkMessages(datagram);
-        while (messages.MoveNext())
-        {
-        }
-
-        return messages.End != CtnetlinkStatsMessage.ParseOutcome.More;
     }
 
     /// <summary>One entry's attributes; false when its original tuple is missing or cut short.</summary>

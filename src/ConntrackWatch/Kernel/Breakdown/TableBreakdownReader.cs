@@ -86,15 +86,15 @@ internal static class TableBreakdownReader
                     return Fault(datagram.Errno, $"the dump stopped after {builder.Entries} entries");
                 }
 
-                CtnetlinkStatsMessage.ParseOutcome outcome = CtnetlinkDumpMessage.Parse(datagram.Buffer.AsSpan(0, datagram.Length), builder, out errno);
+                DumpOutcome outcome = CtnetlinkDumpMessage.Parse(datagram.Buffer.AsSpan(0, datagram.Length), builder, out errno);
                 receiver.Return(datagram.Buffer);
                 switch (outcome)
                 {
-                    case CtnetlinkStatsMessage.ParseOutcome.Done:
+                    case DumpOutcome.Done:
                         return KernelResult.Ok(SourceName, builder.Build(top, SourceName, Stopwatch.GetElapsedTime(start).TotalSeconds));
-                    case CtnetlinkStatsMessage.ParseOutcome.Error:
+                    case DumpOutcome.Error:
                         return Fault(errno, "the kernel refused IPCTNL_MSG_CT_GET");
-                    case CtnetlinkStatsMessage.ParseOutcome.Malformed:
+                    case DumpOutcome.Malformed:
                         return KernelResult.Fault(ReadStatus.Malformed, SourceName, "the kernel's answer did not parse as netlink messages");
                 }
 

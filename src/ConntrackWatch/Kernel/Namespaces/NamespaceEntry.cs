@@ -9,7 +9,7 @@ namespace ConntrackWatch.Kernel.Namespaces;
 /// no process is in (an <c>ip netns</c> bind mount), or a ctnetlink socket for its table. No other thread ever
 /// leaves the daemon's namespace. Entering needs CAP_SYS_ADMIN; without it the caller says what cannot be seen.
 /// </summary>
-internal static partial class NamespaceEntry
+internal static class NamespaceEntry
 {
     private const int CloneNewNet = 0x40000000;
 
@@ -77,7 +77,7 @@ internal static partial class NamespaceEntry
 
         try
         {
-            if (SetNs(target, CloneNewNet) != 0)
+            if (Posix.SetNs(target, CloneNewNet) != 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
                 problem = errno == Posix.Eperm
@@ -93,7 +93,7 @@ internal static partial class NamespaceEntry
             finally
             {
                 // Back home; should this fail, the thread ends here all the same and its namespace with it.
-                _ = SetNs(home, CloneNewNet);
+                _ = Posix.SetNs(home, CloneNewNet);
             }
         }
         finally
@@ -102,7 +102,4 @@ internal static partial class NamespaceEntry
             Posix.Close(home);
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "setns", SetLastError = true)]
-    private static partial int SetNs(int fd, int type);
 }

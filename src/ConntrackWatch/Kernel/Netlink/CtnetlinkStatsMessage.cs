@@ -43,7 +43,7 @@ internal static class CtnetlinkStatsMessage
     /// Adds the counters of every CPU message in one datagram to <paramref name="sum"/>. Returns Done at NLMSG_DONE,
     /// Error (with the kernel's errno) at NLMSG_ERROR, More when the dump continues in the next datagram.
     /// </summary>
-    public static ParseOutcome Parse(ReadOnlySpan<byte> datagram, ref Accumulator sum, out int errno)
+    public static DumpOutcome Parse(ReadOnlySpan<byte> datagram, ref Accumulator sum, out int errno)
     {
         var messages = new NetlinkMessages(datagram);
         while (messages.MoveNext())
@@ -77,14 +77,6 @@ internal static class CtnetlinkStatsMessage
                 case StatsChainTooLong: sum.ChainTooLong = (sum.ChainTooLong ?? 0) + count; break;
             }
         }
-    }
-
-    internal enum ParseOutcome
-    {
-        More,
-        Done,
-        Error,
-        Malformed,
     }
 
     /// <summary>Running sums over the CPUs of one dump.</summary>

@@ -43,11 +43,11 @@ internal sealed class CtnetlinkStatsReader : IDisposable
 
             switch (CtnetlinkStatsMessage.Parse(_buffer.AsSpan(0, received), ref sum, out int errno))
             {
-                case CtnetlinkStatsMessage.ParseOutcome.Done:
+                case DumpOutcome.Done:
                     return KernelResult.Ok(SourceName, sum.ToCounters());
-                case CtnetlinkStatsMessage.ParseOutcome.Error:
+                case DumpOutcome.Error:
                     return Reset(Fault(errno, "the kernel refused IPCTNL_MSG_CT_GET_STATS_CPU"));
-                case CtnetlinkStatsMessage.ParseOutcome.Malformed:
+                case DumpOutcome.Malformed:
                     return Reset(KernelResult.Fault(ReadStatus.Malformed, SourceName, "the kernel's answer did not parse as netlink messages"));
             }
         }

@@ -23,16 +23,27 @@ internal ref struct NetlinkMessages(ReadOnlySpan<byte> datagram)
     /// <summary>The current message after its header.</summary>
     public ReadOnlySpan<byte> Payload { get; private set; }
 
-    public CtnetlinkStatsMessage.ParseOutcome End { get; private set; } = CtnetlinkStatsMessage.ParseOutcome.More;
+    public DumpOutcome End { get; private set; } = DumpOutcome.More;
 
-    /// <summary>The kernel's errno with <see cref="CtnetlinkStatsMessage.ParseOutcome.Error"/>; -1 when malformed.</summary>
+    /// <summary>The kernel's errno with <see cref="DumpOutcome.Error"/>; -1 when malformed.</summary>
     public int Errno { get; private set; }
 
     public static int Align(int length) => (length + 3) & ~3;
 
+    /// <summary>True when the datagram holds the dump's end (NLMSG_DONE or an error), or does not parse.</summary>
+    public static bool EndsDump(ReadOnlySpan<byte> datagram)
+    {
+        var messages = new NetlinkMessages(datagram);
+        while (messages.MoveNext())
+        {
+        }
+
+        return messages.End != DumpOutcome.More;
+    }
+
     public bool MoveNext()
     {
-        if (End != CtnetlinkStatsMessage.ParseOutcome.More || _rest.Length < HeaderLength)
+        if (End != DumpOutcome.More || _rest.Length < HeaderLength)
         {
             return false;
         }
@@ -41,7 +52,7 @@ internal ref struct NetlinkMessages(ReadOnlySpan<byte> datagram)
         ushort type = BinaryPrimitives.ReadUInt16LittleEndian(_rest[4..]);
         if (length < HeaderLength || length > _rest.Length)
         {
-            (End, Errno) = (CtnetlinkStatsMessage.ParseOutcome.Malformed, -1);
+            (End, Errno) = (DumpOutcome.Malformed, -1);
             return false;
         }
 
@@ -49,11 +60,11 @@ internal ref struct NetlinkMessages(ReadOnlySpan<byte> datagram)
         switch (type)
         {
             case MessageDone:
-                End = CtnetlinkStatsMessage.ParseOutcome.Done;
+                End = DumpOutcome.Done;
                 return false;
             case MessageError:
                 Errno = payload.Length >= 4 ? -BinaryPrimitives.ReadInt32LittleEndian(payload) : -1;
-                End = Errno == 0 ? CtnetlinkStatsMessage.ParseOutcome.Done : CtnetlinkStatsMessage.ParseOutcome.Error;
+                End = Errno == 0 ? DumpOutcome.Done : DumpOutcome.Error;
                 return false;
         }
 

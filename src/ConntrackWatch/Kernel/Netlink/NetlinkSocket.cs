@@ -6,11 +6,10 @@ namespace ConntrackWatch.Kernel.Netlink;
 /// A netlink socket through libc: .NET's Socket does not take AF_NETLINK. Messages go to the kernel (port 0),
 /// which is where an unbound, unconnected netlink socket sends. Receives time out so a poll never hangs.
 /// </summary>
-internal sealed partial class NetlinkSocket : SafeHandle
+internal sealed class NetlinkSocket : SafeHandle
 {
     private const int AfNetlink = 16;
     private const int SockRaw = 3;
-    private const int SockCloexec = 0x80000;
     private const int SolSocket = 1;
     private const int SoRcvtimeo = 20;
 
@@ -24,7 +23,7 @@ internal sealed partial class NetlinkSocket : SafeHandle
     /// <summary>Opens a socket for <paramref name="protocol"/>, or returns the errno.</summary>
     public static NetlinkSocket? Open(int protocol, TimeSpan receiveTimeout, out int errno)
     {
-        int fd = Socket(AfNetlink, SockRaw | SockCloexec, protocol);
+        int fd = Posix.Socket(AfNetlink, SockRaw | Posix.OpenCloseOnExec, protocol);
         if (fd < 0)
         {
             errno = Marshal.GetLastPInvokeError();
@@ -35,7 +34,7 @@ internal sealed partial class NetlinkSocket : SafeHandle
         socket.SetHandle(fd);
         // struct timeval { long tv_sec; long tv_usec; }
         Span<long> timeout = [(long)receiveTimeout.TotalSeconds, receiveTimeout.Microseconds + (receiveTimeout.Milliseconds * 1000L)];
-        if (SetSockOpt(fd, SolSocket, SoRcvtimeo, MemoryMarshal.AsBytes(timeout), 2 * sizeof(long)) < 0)
+        if (Posix.SetSockOpt(fd, SolSocket, SoRcvtimeo, MemoryMarshal.AsBytes(timeout), 2 * sizeof(long)) < 0)
         {
             errno = Marshal.GetLastPInvokeError();
             socket.Dispose();
@@ -49,7 +48,7 @@ internal sealed partial class NetlinkSocket : SafeHandle
     /// <summary>Sends one message; false with the errno on failure.</summary>
     public bool Send(ReadOnlySpan<byte> message, out int errno)
     {
-        nint sent = Send((int)handle, message, (nuint)message.Length, 0);
+        nint sent = Posix.Send((int)handle, message, (nuint)message.Length, 0);
         errno = sent < 0 ? Marshal.GetLastPInvokeError() : 0;
         return sent == message.Length;
     }
@@ -57,7 +56,7 @@ internal sealed partial class NetlinkSocket : SafeHandle
     /// <summary>Receives one datagram into <paramref name="buffer"/>; the length, or -1 with the errno.</summary>
     public int Receive(Span<byte> buffer, out int errno)
     {
-        nint received = Recv((int)handle, buffer, (nuint)buffer.Length, 0);
+        nint received = Posix.Recv((int)handle, buffer, (nuint)buffer.Length, 0);
         errno = received < 0 ? Marshal.GetLastPInvokeError() : 0;
         return (int)received;
     }
@@ -65,16 +64,4 @@ internal sealed partial class NetlinkSocket : SafeHandle
     public static string Describe(int errno) => $"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
 
     protected override bool ReleaseHandle() => Posix.Close((int)handle) == 0;
-
-    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
-    private static partial int Socket(int domain, int type, int protocol);
-
-    [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
-    private static partial int SetSockOpt(int fd, int level, int name, ReadOnlySpan<byte> value, uint length);
-
-    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
-    private static partial nint Send(int fd, ReadOnlySpan<byte> buffer, nuint length, int flags);
-
-    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
-    private static partial nint Recv(int fd, Span<byte> buffer, nuint length, int flags);
 }

@@ -52,7 +52,7 @@ internal sealed class PipelinedReceiver : IDisposable
                 byte[] buffer = _free.Take(_stop.Token);
                 int received = _socket.Receive(buffer, out int errno);
                 _full.Add(new Datagram(buffer, received, errno), _stop.Token);
-                if (received < 0 || CtnetlinkDumpMessage.EndsDump(buffer.AsSpan(0, received)))
+                if (received < 0 || NetlinkMessages.EndsDump(buffer.AsSpan(0, received)))
                 {
                     break;
                 }

@@ -1,7 +1,7 @@
 using ConntrackWatch.Kernel.Netlink;
 using Microsoft.Win32.SafeHandles;
 
-namespace ConntrackWatch.Kernel;
+namespace ConntrackWatch.Kernel.Reading;
 
 /// <summary>
 /// Reads the kernel's per-CPU conntrack counters the configured way: ctnetlink first (what `conntrack -S` uses,
@@ -9,10 +9,10 @@ namespace ConntrackWatch.Kernel;
 /// </summary>
 internal sealed class CountersReader : IDisposable
 {
-    public const string StatFile = "net/stat/nf_conntrack";
 
     private readonly CtnetlinkStatsReader _netlink = new();
     private readonly ProcHandles _handles = new();
+    private readonly ProcStatCounters.Layout _layout = new();
     private byte[] _buffer = new byte[16 * 1024];
     private (string Root, string File) _statFile = (string.Empty, string.Empty);
 
@@ -51,7 +51,7 @@ internal sealed class CountersReader : IDisposable
     {
         if (_statFile.Root != procRoot)
         {
-            _statFile = (procRoot, Path.Combine(procRoot, StatFile));
+            _statFile = (procRoot, Path.Combine(procRoot, ProcStatCounters.StatFile));
         }
 
         return _statFile.File;
@@ -89,7 +89,7 @@ internal sealed class CountersReader : IDisposable
                 : fault;
         }
 
-        return ProcStatCounters.TryParse(_buffer.AsSpan(0, length), out ConntrackCounters counters, out string? problem)
+        return ProcStatCounters.TryParse(_buffer.AsSpan(0, length), out ConntrackCounters counters, out _, out string? problem, _layout)
             ? KernelResult.Ok(path, counters)
             : KernelResult.Fault(ReadStatus.Malformed, path, problem!);
     }

@@ -1,6 +1,6 @@
 using ConntrackWatch.Kernel.Namespaces;
 
-namespace ConntrackWatch.Kernel;
+namespace ConntrackWatch.Kernel.Reading;
 
 /// <summary>
 /// The one way ConntrackWatch reads the kernel, for the daemon's poll and for <c>status</c> alike: it finds the

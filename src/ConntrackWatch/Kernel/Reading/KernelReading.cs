@@ -1,6 +1,6 @@
 using ConntrackWatch.Kernel.Namespaces;
 
-namespace ConntrackWatch.Kernel;
+namespace ConntrackWatch.Kernel.Reading;
 
 /// <summary>
 /// Everything one reading of the kernel found: the layout, the maximum and the count, the hash table size, the drop

@@ -1,6 +1,6 @@
 using ConntrackWatch.Kernel.Namespaces;
 
-namespace ConntrackWatch.Kernel;
+namespace ConntrackWatch.Kernel.Reading;
 
 /// <summary>What one reading of the kernel needs to know: where proc is, which sources to use, the ceiling's inputs.</summary>
 /// <param name="CeilingRefreshInterval">How long a computed memory ceiling is served before it is read again.</param>

@@ -87,8 +87,8 @@ public sealed class CtnetlinkDumpMessageTests
         byte[] done = Message(3, [0, 0, 0, 0]);
         var builder = new TableBreakdownBuilder(null);
 
-        Assert.Equal(CtnetlinkStatsMessage.ParseOutcome.More, CtnetlinkDumpMessage.Parse([.. first, .. second], builder, out _));
-        Assert.Equal(CtnetlinkStatsMessage.ParseOutcome.Done, CtnetlinkDumpMessage.Parse(done, builder, out _));
+        Assert.Equal(DumpOutcome.More, CtnetlinkDumpMessage.Parse([.. first, .. second], builder, out _));
+        Assert.Equal(DumpOutcome.Done, CtnetlinkDumpMessage.Parse(done, builder, out _));
 
         TableBreakdown breakdown = builder.Build(10, "test", 0);
         Assert.Equal(2, breakdown.Entries);
@@ -102,7 +102,7 @@ public sealed class CtnetlinkDumpMessageTests
         byte[] attributes = Entry([10, 0, 0, 1], [10, 0, 0, 2], 6, 22, 0x0e, 3, 100);
 
         Assert.False(CtnetlinkDumpMessage.TryEntry(attributes.AsSpan(0, 10), out _));
-        Assert.Equal(CtnetlinkStatsMessage.ParseOutcome.Malformed,
+        Assert.Equal(DumpOutcome.Malformed,
             CtnetlinkDumpMessage.Parse(Message(CtnetlinkDumpMessage.EntryMessageType, attributes).AsSpan(0, 30), new TableBreakdownBuilder(null), out _));
     }
 }

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using ConntrackWatch.Kernel;
 using ConntrackWatch.Kernel.Netlink;
+using ConntrackWatch.Kernel;
 
 namespace ConntrackWatch.Tests.Kernel.Netlink;
 
@@ -26,8 +26,8 @@ public sealed class CtnetlinkStatsMessageTests
         byte[] second = Done();
         var sum = new CtnetlinkStatsMessage.Accumulator();
 
-        Assert.Equal(CtnetlinkStatsMessage.ParseOutcome.More, CtnetlinkStatsMessage.Parse(first, ref sum, out _));
-        Assert.Equal(CtnetlinkStatsMessage.ParseOutcome.Done, CtnetlinkStatsMessage.Parse(second, ref sum, out _));
+        Assert.Equal(DumpOutcome.More, CtnetlinkStatsMessage.Parse(first, ref sum, out _));
+        Assert.Equal(DumpOutcome.Done, CtnetlinkStatsMessage.Parse(second, ref sum, out _));
 
         Assert.Equal(2, sum.Cpus);
         Assert.Equal(new ConntrackCounters(Drop: 12, EarlyDrop: 1, InsertFailed: 3, ChainTooLong: 3), sum.ToCounters());
@@ -42,7 +42,7 @@ public sealed class CtnetlinkStatsMessageTests
         BinaryPrimitives.WriteInt32LittleEndian(error.AsSpan(16), -1); // -EPERM
         var sum = new CtnetlinkStatsMessage.Accumulator();
 
-        Assert.Equal(CtnetlinkStatsMessage.ParseOutcome.Error, CtnetlinkStatsMessage.Parse(error, ref sum, out int errno));
+        Assert.Equal(DumpOutcome.Error, CtnetlinkStatsMessage.Parse(error, ref sum, out int errno));
         Assert.Equal(1, errno);
     }
 
@@ -52,7 +52,7 @@ public sealed class CtnetlinkStatsMessageTests
         byte[] message = CpuMessage(0, 1, 1, 1, 1)[..30];
         var sum = new CtnetlinkStatsMessage.Accumulator();
 
-        Assert.Equal(CtnetlinkStatsMessage.ParseOutcome.Malformed, CtnetlinkStatsMessage.Parse(message, ref sum, out _));
+        Assert.Equal(DumpOutcome.Malformed, CtnetlinkStatsMessage.Parse(message, ref sum, out _));
     }
 
     private static byte[] CpuMessage(int cpu, uint drop, uint earlyDrop, uint insertFailed, uint chainTooLong)
