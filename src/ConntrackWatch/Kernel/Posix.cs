@@ -89,6 +89,9 @@ internal static partial class Posix
     [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
     public static partial int SetSockOpt(int fd, int level, int name, ReadOnlySpan<byte> value, uint length);
 
+    [LibraryImport("libc", EntryPoint = "getsockname", SetLastError = true)]
+    public static partial int GetSockName(int fd, Span<byte> address, ref uint length);
+
     [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
     public static partial nint Send(int fd, ReadOnlySpan<byte> buffer, nuint length, int flags);
 

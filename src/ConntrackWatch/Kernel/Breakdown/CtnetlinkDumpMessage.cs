@@ -11,11 +11,8 @@ namespace ConntrackWatch.Kernel.Breakdown;
 /// </summary>
 internal static class CtnetlinkDumpMessage
 {
-    private const ushort SubsystemCtnetlink = 1;    // NFNL_SUBSYS_CTNETLINK
     private const ushort Get = 1;                   // IPCTNL_MSG_CT_GET
     private const ushort New = 0;                   // IPCTNL_MSG_CT_NEW: each entry of the dump
-    private const ushort RequestDump = 0x1 | 0x300; // NLM_F_REQUEST | NLM_F_DUMP
-    private const int HeaderLength = NetlinkMessages.HeaderLength;
     private const int NfgenLength = NetlinkMessages.NfgenLength;
 
     // enum ctattr_type, ctattr_tuple, ctattr_ip, ctattr_l4proto, ctattr_protoinfo, ctattr_protoinfo_tcp
@@ -27,35 +24,46 @@ internal static class CtnetlinkDumpMessage
     private const uint StatusSeenReply = 1 << 1;    // IPS_SEEN_REPLY
     private const uint StatusAssured = 1 << 2;      // IPS_ASSURED
 
-    public const int RequestLength = HeaderLength + NfgenLength;
+    public const int RequestLength = NetlinkMessages.HeaderLength + NfgenLength;
 
-    public static ushort EntryMessageType => (SubsystemCtnetlink << 8) | New;
+    public static ushort EntryMessageType => NetlinkRequest.Ctnetlink(New);
 
-    public static void WriteRequest(Span<byte> buffer, uint sequence)
+    /// <summary>Writes the dump request; nfgenmsg's family AF_UNSPEC asks for every family.</summary>
+    public static void WriteRequest(Span<byte> buffer, uint sequence) =>
+        NetlinkRequest.Write(buffer, NetlinkRequest.Ctnetlink(Get), NetlinkRequest.Dump, sequence, NfgenLength);
+
+    /// <summary>
+    /// Adds every entry of one datagram to <paramref name="builder"/>. Malformed, with the <paramref name="problem"/>,
+    /// for a message or attribute that is not what the kernel sends, or a reply that is not to <paramref name="expected"/>.
+    /// </summary>
+    public static DumpOutcome Parse(
+        ReadOnlySpan<byte> datagram, TableBreakdownBuilder builder, out int errno, out string? problem, NetlinkReply? expected = null)
     {
-        buffer = buffer[..RequestLength];
-        buffer.Clear();
-        BinaryPrimitives.WriteUInt32LittleEndian(buffer, RequestLength);
-        BinaryPrimitives.WriteUInt16LittleEndian(buffer[4..], (SubsystemCtnetlink << 8) | Get);
-        BinaryPrimitives.WriteUInt16LittleEndian(buffer[6..], RequestDump);
-        BinaryPrimitives.WriteUInt32LittleEndian(buffer[8..], sequence);
-        // nfgenmsg: family AF_UNSPEC (every family), version NFNETLINK_V0, res_id 0.
-    }
-
-    /// <summary>Adds every entry of one datagram to <paramref name="builder"/>.</summary>
-    public static DumpOutcome Parse(ReadOnlySpan<byte> datagram, TableBreakdownBuilder builder, out int errno)
-    {
-        var messages = new NetlinkMessages(datagram);
-        while (messages.MoveNext())
+        var messages = new NetlinkMessages(datagram, expected);
+        try
         {
-            if (messages.Type == EntryMessageType && messages.Payload.Length >= NfgenLength
-                && TryEntry(messages.Payload[NfgenLength..], out ConntrackEntry entry))
+            while (messages.MoveNext())
             {
+                if (messages.Type != EntryMessageType)
+                {
+                    continue;
+                }
+
+                if (messages.Payload.Length < NfgenLength || !TryEntry(messages.Payload[NfgenLength..], out ConntrackEntry entry))
+                {
+                    throw new NetlinkFormatException("an entry of the dump without a whole original tuple (source, destination, protocol)");
+                }
+
                 builder.Add(entry);
             }
         }
+        catch (NetlinkFormatException e)
+        {
+            (errno, problem) = (-1, e.Message);
+            return DumpOutcome.Malformed;
+        }
 
-        errno = messages.Errno;
+        (errno, problem) = (messages.Errno, messages.Problem);
         return messages.End;
     }
 
@@ -76,13 +84,13 @@ internal static class CtnetlinkDumpMessage
                 case TupleOrig:
                     haveTuple = TryTuple(value, out source, out destination, out protocol, out port);
                     break;
-                case Status when value.Length >= 4:
-                    uint status = BinaryPrimitives.ReadUInt32BigEndian(value);
+                case Status:
+                    uint status = BinaryPrimitives.ReadUInt32BigEndian(NetlinkAttributes.Sized(value, type, 4));
                     assured = (status & StatusAssured) != 0;
                     replied = (status & StatusSeenReply) != 0;
                     break;
-                case Timeout when value.Length >= 4:
-                    timeout = BinaryPrimitives.ReadUInt32BigEndian(value);
+                case Timeout:
+                    timeout = BinaryPrimitives.ReadUInt32BigEndian(NetlinkAttributes.Sized(value, type, 4));
                     break;
                 case ProtoInfo:
                     tcpState = TcpState(value);
@@ -114,10 +122,10 @@ internal static class CtnetlinkDumpMessage
                 {
                     switch (ipType)
                     {
-                        case IpV4Src when ip.Length >= 4: source = ConntrackAddress.V4(ip); haveSource = true; break;
-                        case IpV4Dst when ip.Length >= 4: destination = ConntrackAddress.V4(ip); haveDestination = true; break;
-                        case IpV6Src when ip.Length >= 16: source = ConntrackAddress.V6(ip); haveSource = true; break;
-                        case IpV6Dst when ip.Length >= 16: destination = ConntrackAddress.V6(ip); haveDestination = true; break;
+                        case IpV4Src: source = ConntrackAddress.V4(NetlinkAttributes.Sized(ip, ipType, 4)); haveSource = true; break;
+                        case IpV4Dst: destination = ConntrackAddress.V4(NetlinkAttributes.Sized(ip, ipType, 4)); haveDestination = true; break;
+                        case IpV6Src: source = ConntrackAddress.V6(NetlinkAttributes.Sized(ip, ipType, 16)); haveSource = true; break;
+                        case IpV6Dst: destination = ConntrackAddress.V6(NetlinkAttributes.Sized(ip, ipType, 16)); haveDestination = true; break;
                     }
                 }
             }
@@ -127,8 +135,8 @@ internal static class CtnetlinkDumpMessage
                 {
                     switch (protoType)
                     {
-                        case ProtoNum when proto.Length >= 1: protocol = proto[0]; haveProtocol = true; break;
-                        case ProtoDstPort when proto.Length >= 2: port = BinaryPrimitives.ReadUInt16BigEndian(proto); break;
+                        case ProtoNum: protocol = NetlinkAttributes.Sized(proto, protoType, 1)[0]; haveProtocol = true; break;
+                        case ProtoDstPort: port = BinaryPrimitives.ReadUInt16BigEndian(NetlinkAttributes.Sized(proto, protoType, 2)); break;
                     }
                 }
             }
@@ -145,9 +153,9 @@ internal static class CtnetlinkDumpMessage
             {
                 foreach ((ushort tcpType, ReadOnlySpan<byte> tcp) in new NetlinkAttributes(value))
                 {
-                    if (tcpType == ProtoInfoTcpState && tcp.Length >= 1)
+                    if (tcpType == ProtoInfoTcpState)
                     {
-                        return tcp[0];
+                        return NetlinkAttributes.Sized(tcp, tcpType, 1)[0];
                     }
                 }
             }

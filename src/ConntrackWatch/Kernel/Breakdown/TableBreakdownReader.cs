@@ -77,6 +77,8 @@ internal static class TableBreakdownReader
                 return Fault(errno, "cannot send the dump request");
             }
 
+            var expected = new NetlinkReply(1, socket.Port); // the socket is bound by the send
+
             long deadline = start + (long)(TimeLimit.TotalSeconds * Stopwatch.Frequency);
             using var receiver = new PipelinedReceiver(socket);
             foreach (PipelinedReceiver.Datagram datagram in receiver.Datagrams)
@@ -86,7 +88,7 @@ internal static class TableBreakdownReader
                     return Fault(datagram.Errno, $"the dump stopped after {builder.Entries} entries");
                 }
 
-                DumpOutcome outcome = CtnetlinkDumpMessage.Parse(datagram.Buffer.AsSpan(0, datagram.Length), builder, out errno);
+                DumpOutcome outcome = CtnetlinkDumpMessage.Parse(datagram.Buffer.AsSpan(0, datagram.Length), builder, out errno, out string? malformed, expected);
                 receiver.Return(datagram.Buffer);
                 switch (outcome)
                 {
@@ -95,7 +97,7 @@ internal static class TableBreakdownReader
                     case DumpOutcome.Error:
                         return Fault(errno, "the kernel refused IPCTNL_MSG_CT_GET");
                     case DumpOutcome.Malformed:
-                        return KernelResult.Fault(ReadStatus.Malformed, SourceName, "the kernel's answer did not parse as netlink messages");
+                        return KernelResult.Fault(ReadStatus.Malformed, SourceName, $"the kernel's answer is not what ctnetlink sends: {malformed}");
                 }
 
                 if (Stopwatch.GetTimestamp() > deadline)

@@ -11,10 +11,7 @@ internal static class CtnetlinkStatsMessage
 {
     public const int NetlinkNetfilter = 12;        // NETLINK_NETFILTER
 
-    private const ushort SubsystemCtnetlink = 1;    // NFNL_SUBSYS_CTNETLINK
     private const ushort GetStatsCpu = 4;           // IPCTNL_MSG_CT_GET_STATS_CPU
-    private const ushort RequestDump = 0x1 | 0x300; // NLM_F_REQUEST | NLM_F_DUMP
-    private const int HeaderLength = NetlinkMessages.HeaderLength;
     private const int NfgenLength = NetlinkMessages.NfgenLength;
 
     // enum ctattr_stats_cpu
@@ -23,38 +20,42 @@ internal static class CtnetlinkStatsMessage
     private const ushort StatsEarlyDrop = 11;
     private const ushort StatsChainTooLong = 15;
 
-    public const int RequestLength = HeaderLength + NfgenLength;
+    public const int RequestLength = NetlinkMessages.HeaderLength + NfgenLength;
 
-    public static ushort MessageType => (SubsystemCtnetlink << 8) | GetStatsCpu;
+    public static ushort MessageType => NetlinkRequest.Ctnetlink(GetStatsCpu);
 
     /// <summary>Writes the dump request into <paramref name="buffer"/> (at least <see cref="RequestLength"/> bytes).</summary>
-    public static void WriteRequest(Span<byte> buffer, uint sequence)
-    {
-        buffer = buffer[..RequestLength];
-        buffer.Clear();
-        BinaryPrimitives.WriteUInt32LittleEndian(buffer, RequestLength);          // nlmsg_len (host order)
-        BinaryPrimitives.WriteUInt16LittleEndian(buffer[4..], MessageType);       // nlmsg_type
-        BinaryPrimitives.WriteUInt16LittleEndian(buffer[6..], RequestDump);       // nlmsg_flags
-        BinaryPrimitives.WriteUInt32LittleEndian(buffer[8..], sequence);          // nlmsg_seq; nlmsg_pid 0
-        // nfgenmsg: family AF_UNSPEC, version NFNETLINK_V0, res_id 0.
-    }
+    public static void WriteRequest(Span<byte> buffer, uint sequence) =>
+        NetlinkRequest.Write(buffer, MessageType, NetlinkRequest.Dump, sequence, NfgenLength); // nfgenmsg: AF_UNSPEC, NFNETLINK_V0, res_id 0
 
     /// <summary>
     /// Adds the counters of every CPU message in one datagram to <paramref name="sum"/>. Returns Done at NLMSG_DONE,
-    /// Error (with the kernel's errno) at NLMSG_ERROR, More when the dump continues in the next datagram.
+    /// Error (with the kernel's errno) at NLMSG_ERROR, More when the dump continues in the next datagram, Malformed
+    /// (with the <paramref name="problem"/>) for a message or attribute that is not what the kernel sends, or a
+    /// reply that is not to <paramref name="expected"/>.
     /// </summary>
-    public static DumpOutcome Parse(ReadOnlySpan<byte> datagram, ref Accumulator sum, out int errno)
+    public static DumpOutcome Parse(ReadOnlySpan<byte> datagram, ref Accumulator sum, out int errno, out string? problem, NetlinkReply? expected = null)
     {
-        var messages = new NetlinkMessages(datagram);
-        while (messages.MoveNext())
+        var messages = new NetlinkMessages(datagram, expected);
+        try
         {
-            if (messages.Type == MessageType && messages.Payload.Length >= NfgenLength)
+            while (messages.MoveNext())
             {
-                AddAttributes(messages.Payload[NfgenLength..], ref sum);
+                if (messages.Type == MessageType)
+                {
+                    AddAttributes(messages.Payload.Length >= NfgenLength
+                        ? messages.Payload[NfgenLength..]
+                        : throw new NetlinkFormatException($"a CPU message of {messages.Payload.Length} bytes, without its nfgenmsg"), ref sum);
+                }
             }
         }
+        catch (NetlinkFormatException e)
+        {
+            (errno, problem) = (-1, e.Message);
+            return DumpOutcome.Malformed;
+        }
 
-        errno = messages.Errno;
+        (errno, problem) = (messages.Errno, messages.Problem);
         return messages.End;
     }
 
@@ -63,12 +64,12 @@ internal static class CtnetlinkStatsMessage
         sum.Cpus++;
         foreach ((ushort type, ReadOnlySpan<byte> value) in new NetlinkAttributes(attributes))
         {
-            if (value.Length < 4)
+            if (type is not (StatsDrop or StatsEarlyDrop or StatsInsertFailed or StatsChainTooLong))
             {
                 continue;
             }
 
-            long count = BinaryPrimitives.ReadUInt32BigEndian(value);
+            long count = BinaryPrimitives.ReadUInt32BigEndian(NetlinkAttributes.Sized(value, type, 4));
             switch (type)
             {
                 case StatsDrop: sum.Drop += count; break;

@@ -26,12 +26,14 @@ internal sealed class CtnetlinkStatsReader : IDisposable
             }
         }
 
-        CtnetlinkStatsMessage.WriteRequest(_request, ++_sequence);
+        var expected = new NetlinkReply(++_sequence, 0);
+        CtnetlinkStatsMessage.WriteRequest(_request, expected.Sequence);
         if (!_socket.Send(_request, out int sendErrno))
         {
             return Reset(Fault(sendErrno, "cannot send the request"));
         }
 
+        expected = expected with { Port = _socket.Port }; // bound by the send
         var sum = new CtnetlinkStatsMessage.Accumulator();
         while (true)
         {
@@ -41,14 +43,14 @@ internal sealed class CtnetlinkStatsReader : IDisposable
                 return Reset(Fault(receiveErrno, "no answer from the kernel"));
             }
 
-            switch (CtnetlinkStatsMessage.Parse(_buffer.AsSpan(0, received), ref sum, out int errno))
+            switch (CtnetlinkStatsMessage.Parse(_buffer.AsSpan(0, received), ref sum, out int errno, out string? problem, expected))
             {
                 case DumpOutcome.Done:
                     return KernelResult.Ok(SourceName, sum.ToCounters());
                 case DumpOutcome.Error:
                     return Reset(Fault(errno, "the kernel refused IPCTNL_MSG_CT_GET_STATS_CPU"));
                 case DumpOutcome.Malformed:
-                    return Reset(KernelResult.Fault(ReadStatus.Malformed, SourceName, "the kernel's answer did not parse as netlink messages"));
+                    return Reset(KernelResult.Fault(ReadStatus.Malformed, SourceName, $"the kernel's answer is not what ctnetlink sends: {problem}"));
             }
         }
     }

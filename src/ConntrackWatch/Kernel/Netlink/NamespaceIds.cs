@@ -15,7 +15,6 @@ internal sealed class NamespaceIds : IDisposable
     private const int NetlinkRoute = 0;
     private const ushort GetNsid = 90;   // RTM_GETNSID
     private const ushort NewNsid = 88;   // RTM_NEWNSID, the answer
-    private const ushort Request = 0x1;  // NLM_F_REQUEST
     private const ushort AttributeNsid = 1, AttributePid = 2, AttributeFd = 3; // NETNSA_*
 
     private readonly NetlinkSocket? _socket = NetlinkSocket.Open(NetlinkRoute, TimeSpan.FromSeconds(1), out _);
@@ -54,17 +53,11 @@ internal sealed class NamespaceIds : IDisposable
         }
 
         // struct nlmsghdr, struct rtgenmsg (AF_UNSPEC, padded to 4), one u32 attribute.
-        Span<byte> request = stackalloc byte[16 + 4 + 8];
-        request.Clear();
+        Span<byte> buffer = stackalloc byte[NetlinkMessages.HeaderLength + 4 + 8];
         uint sequence = ++_sequence;
-        BinaryPrimitives.WriteUInt32LittleEndian(request, (uint)request.Length);
-        BinaryPrimitives.WriteUInt16LittleEndian(request[4..], GetNsid);
-        BinaryPrimitives.WriteUInt16LittleEndian(request[6..], Request);
-        BinaryPrimitives.WriteUInt32LittleEndian(request[8..], sequence);
-        BinaryPrimitives.WriteUInt16LittleEndian(request[20..], 8);
-        BinaryPrimitives.WriteUInt16LittleEndian(request[22..], attribute);
-        BinaryPrimitives.WriteUInt32LittleEndian(request[24..], value);
-        if (!_socket.Send(request, out _))
+        int length = NetlinkRequest.Write(buffer, GetNsid, NetlinkRequest.Request, sequence, familyHeaderLength: 4);
+        length = NetlinkRequest.AppendUInt32(buffer, length, attribute, value);
+        if (!_socket.Send(buffer[..length], out _))
         {
             return null;
         }
@@ -83,13 +76,20 @@ internal sealed class NamespaceIds : IDisposable
             return null; // NLMSG_ERROR (no such process, not a namespace), or not the answer asked for
         }
 
-        foreach ((ushort kind, ReadOnlySpan<byte> data) in new NetlinkAttributes(reply[20..(int)length]))
+        try
         {
-            if (kind == AttributeNsid)
+            foreach ((ushort kind, ReadOnlySpan<byte> data) in new NetlinkAttributes(reply[20..(int)length]))
             {
-                // A short attribute is a malformed answer, not an id; -1 is NETNSA_NSID_NOT_ASSIGNED.
-                return data.Length == 4 && BinaryPrimitives.ReadInt32LittleEndian(data) is >= 0 and int id ? id : null;
+                if (kind == AttributeNsid)
+                {
+                    // -1 is NETNSA_NSID_NOT_ASSIGNED.
+                    return BinaryPrimitives.ReadInt32LittleEndian(NetlinkAttributes.Sized(data, kind, 4)) is >= 0 and int id ? id : null;
+                }
             }
+        }
+        catch (NetlinkFormatException)
+        {
+            // A malformed answer is no id: the namespace is then told apart by other means, or listed as not visible.
         }
 
         return null;

@@ -7,7 +7,8 @@ namespace ConntrackWatch.Kernel.Netlink;
 /// NLMSG_DONE, or NLMSG_ERROR with the kernel's errno. When the walk stops, <see cref="End"/> says why: More (the
 /// dump goes on in the next datagram), Done, Error or Malformed. One walk for every ctnetlink request.
 /// </summary>
-internal ref struct NetlinkMessages(ReadOnlySpan<byte> datagram)
+/// <param name="expected">The request's sequence and the socket's port, which every reply must carry; null: not checked.</param>
+internal ref struct NetlinkMessages(ReadOnlySpan<byte> datagram, NetlinkReply? expected = null)
 {
     public const int HeaderLength = 16;            // struct nlmsghdr
     public const int NfgenLength = 4;              // struct nfgenmsg
@@ -27,6 +28,9 @@ internal ref struct NetlinkMessages(ReadOnlySpan<byte> datagram)
 
     /// <summary>The kernel's errno with <see cref="DumpOutcome.Error"/>; -1 when malformed.</summary>
     public int Errno { get; private set; }
+
+    /// <summary>What was wrong, with <see cref="DumpOutcome.Malformed"/>.</summary>
+    public string? Problem { get; private set; }
 
     public static int Align(int length) => (length + 3) & ~3;
 
@@ -52,7 +56,16 @@ internal ref struct NetlinkMessages(ReadOnlySpan<byte> datagram)
         ushort type = BinaryPrimitives.ReadUInt16LittleEndian(_rest[4..]);
         if (length < HeaderLength || length > _rest.Length)
         {
-            (End, Errno) = (DumpOutcome.Malformed, -1);
+            (End, Errno, Problem) = (DumpOutcome.Malformed, -1, $"a message of {length} bytes where {_rest.Length} are left");
+            return false;
+        }
+
+        uint sequence = BinaryPrimitives.ReadUInt32LittleEndian(_rest[8..]);
+        uint port = BinaryPrimitives.ReadUInt32LittleEndian(_rest[12..]);
+        if (expected is { } reply && (sequence != reply.Sequence || (reply.Port != 0 && port != reply.Port)))
+        {
+            (End, Errno, Problem) = (DumpOutcome.Malformed, -1,
+                $"a reply to sequence {sequence} and port {port}, not to this request's {reply.Sequence} and {reply.Port}");
             return false;
         }
 

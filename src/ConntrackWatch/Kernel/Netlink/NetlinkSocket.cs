@@ -61,6 +61,22 @@ internal sealed class NetlinkSocket : SafeHandle
         return (int)received;
     }
 
+    /// <summary>
+    /// The port id the kernel gave the socket when it first sent (struct sockaddr_nl's nl_pid, by getsockname), which
+    /// its replies are addressed to; 0 before, or where it cannot be read.
+    /// </summary>
+    public uint Port
+    {
+        get
+        {
+            Span<byte> address = stackalloc byte[12]; // nl_family, nl_pad, nl_pid, nl_groups
+            uint length = (uint)address.Length;
+            return Posix.GetSockName((int)handle, address, ref length) == 0 && length >= 8
+                ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(address[4..])
+                : 0;
+        }
+    }
+
     public static string Describe(int errno) => $"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
 
     protected override bool ReleaseHandle() => Posix.Close((int)handle) == 0;

@@ -87,8 +87,8 @@ public sealed class CtnetlinkDumpMessageTests
         byte[] done = Message(3, [0, 0, 0, 0]);
         var builder = new TableBreakdownBuilder(null);
 
-        Assert.Equal(DumpOutcome.More, CtnetlinkDumpMessage.Parse([.. first, .. second], builder, out _));
-        Assert.Equal(DumpOutcome.Done, CtnetlinkDumpMessage.Parse(done, builder, out _));
+        Assert.Equal(DumpOutcome.More, CtnetlinkDumpMessage.Parse([.. first, .. second], builder, out _, out _));
+        Assert.Equal(DumpOutcome.Done, CtnetlinkDumpMessage.Parse(done, builder, out _, out _));
 
         TableBreakdown breakdown = builder.Build(10, "test", 0);
         Assert.Equal(2, breakdown.Entries);
@@ -97,12 +97,27 @@ public sealed class CtnetlinkDumpMessageTests
     }
 
     [Fact]
-    public void AnEntryCutShortIsSkippedNotMisread()
+    public void AnEntryCutShortIsAMalformedReplyNeitherSkippedNorMisread()
     {
         byte[] attributes = Entry([10, 0, 0, 1], [10, 0, 0, 2], 6, 22, 0x0e, 3, 100);
+        byte[] message = Message(CtnetlinkDumpMessage.EntryMessageType, attributes);
+        BinaryPrimitives.WriteUInt32LittleEndian(message, 30); // the message says it ends within its first attribute
+        var builder = new TableBreakdownBuilder(null);
 
-        Assert.False(CtnetlinkDumpMessage.TryEntry(attributes.AsSpan(0, 10), out _));
+        Assert.Throws<NetlinkFormatException>(() => CtnetlinkDumpMessage.TryEntry(attributes.AsSpan(0, 10), out _));
+        Assert.Equal(DumpOutcome.Malformed, CtnetlinkDumpMessage.Parse(message.AsSpan(0, 30), builder, out _, out string? problem));
+        Assert.StartsWith("an attribute of ", problem, StringComparison.Ordinal);
+        Assert.Equal(0, builder.Entries);
+    }
+
+    [Fact]
+    public void AnEntryWithoutItsOriginalTupleIsAMalformedReply()
+    {
+        byte[] status = [8, 0, 3, 0, 0, 0, 0, 0x0e]; // CTA_STATUS alone
+        var builder = new TableBreakdownBuilder(null);
+
         Assert.Equal(DumpOutcome.Malformed,
-            CtnetlinkDumpMessage.Parse(Message(CtnetlinkDumpMessage.EntryMessageType, attributes).AsSpan(0, 30), new TableBreakdownBuilder(null), out _));
+            CtnetlinkDumpMessage.Parse(Message(CtnetlinkDumpMessage.EntryMessageType, status), builder, out _, out string? problem));
+        Assert.Equal("an entry of the dump without a whole original tuple (source, destination, protocol)", problem);
     }
 }

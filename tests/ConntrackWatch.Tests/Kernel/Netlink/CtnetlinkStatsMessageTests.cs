@@ -26,8 +26,8 @@ public sealed class CtnetlinkStatsMessageTests
         byte[] second = Done();
         var sum = new CtnetlinkStatsMessage.Accumulator();
 
-        Assert.Equal(DumpOutcome.More, CtnetlinkStatsMessage.Parse(first, ref sum, out _));
-        Assert.Equal(DumpOutcome.Done, CtnetlinkStatsMessage.Parse(second, ref sum, out _));
+        Assert.Equal(DumpOutcome.More, CtnetlinkStatsMessage.Parse(first, ref sum, out _, out _));
+        Assert.Equal(DumpOutcome.Done, CtnetlinkStatsMessage.Parse(second, ref sum, out _, out _));
 
         Assert.Equal(2, sum.Cpus);
         Assert.Equal(new ConntrackCounters(Drop: 12, EarlyDrop: 1, InsertFailed: 3, ChainTooLong: 3), sum.ToCounters());
@@ -42,7 +42,7 @@ public sealed class CtnetlinkStatsMessageTests
         BinaryPrimitives.WriteInt32LittleEndian(error.AsSpan(16), -1); // -EPERM
         var sum = new CtnetlinkStatsMessage.Accumulator();
 
-        Assert.Equal(DumpOutcome.Error, CtnetlinkStatsMessage.Parse(error, ref sum, out int errno));
+        Assert.Equal(DumpOutcome.Error, CtnetlinkStatsMessage.Parse(error, ref sum, out int errno, out _));
         Assert.Equal(1, errno);
     }
 
@@ -52,7 +52,44 @@ public sealed class CtnetlinkStatsMessageTests
         byte[] message = CpuMessage(0, 1, 1, 1, 1)[..30];
         var sum = new CtnetlinkStatsMessage.Accumulator();
 
-        Assert.Equal(DumpOutcome.Malformed, CtnetlinkStatsMessage.Parse(message, ref sum, out _));
+        Assert.Equal(DumpOutcome.Malformed, CtnetlinkStatsMessage.Parse(message, ref sum, out _, out _));
+    }
+
+    [Fact]
+    public void ACounterOfTheWrongLengthIsAMalformedReplyNotACountSkipped()
+    {
+        byte[] message = CpuMessage(0, drop: 5, earlyDrop: 1, insertFailed: 2, chainTooLong: 0);
+        BinaryPrimitives.WriteUInt16LittleEndian(message.AsSpan(20 + 16), 6); // CTA_STATS_DROP: 2 bytes, not 4
+        var sum = new CtnetlinkStatsMessage.Accumulator();
+
+        Assert.Equal(DumpOutcome.Malformed, CtnetlinkStatsMessage.Parse(message, ref sum, out _, out string? problem));
+        Assert.Equal("attribute 10 holds 2 bytes where its type has 4", problem);
+    }
+
+    [Fact]
+    public void AnAttributeCutShortIsAMalformedReply()
+    {
+        byte[] message = CpuMessage(0, drop: 5, earlyDrop: 1, insertFailed: 2, chainTooLong: 0);
+        BinaryPrimitives.WriteUInt16LittleEndian(message.AsSpan(20 + 32), 12); // the last attribute says 12 bytes; 8 are left
+        var sum = new CtnetlinkStatsMessage.Accumulator();
+
+        Assert.Equal(DumpOutcome.Malformed, CtnetlinkStatsMessage.Parse(message, ref sum, out _, out string? problem));
+        Assert.Equal("an attribute of 12 bytes where 8 are left", problem);
+    }
+
+    [Fact]
+    public void AReplyToAnotherRequestOrSocketIsRejected()
+    {
+        byte[] message = CpuMessage(0, drop: 5, earlyDrop: 1, insertFailed: 2, chainTooLong: 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(message.AsSpan(8), 7);      // nlmsg_seq
+        BinaryPrimitives.WriteUInt32LittleEndian(message.AsSpan(12), 4242);  // nlmsg_pid
+        var sum = new CtnetlinkStatsMessage.Accumulator();
+
+        Assert.Equal(DumpOutcome.More, CtnetlinkStatsMessage.Parse(message, ref sum, out _, out _, new NetlinkReply(7, 4242)));
+        Assert.Equal(DumpOutcome.Malformed, CtnetlinkStatsMessage.Parse(message, ref sum, out _, out string? otherRequest, new NetlinkReply(8, 4242)));
+        Assert.Equal(DumpOutcome.Malformed, CtnetlinkStatsMessage.Parse(message, ref sum, out _, out _, new NetlinkReply(7, 4243)));
+        Assert.Equal("a reply to sequence 7 and port 4242, not to this request's 8 and 4242", otherRequest);
+        Assert.Equal(1, sum.Cpus); // only the reply to this request counted
     }
 
     private static byte[] CpuMessage(int cpu, uint drop, uint earlyDrop, uint insertFailed, uint chainTooLong)
