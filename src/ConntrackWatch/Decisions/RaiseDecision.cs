@@ -22,5 +22,5 @@ internal readonly record struct RaiseDecision(
     NamespaceReading? Namespace = null)
 {
     /// <summary>The count as a percentage of the current maximum.</summary>
-    public double Percent => CurrentMax > 0 ? 100.0 * Count / CurrentMax : 0;
+    public double Percent => ThresholdPolicy.PercentOf(Count, CurrentMax);
 }

@@ -14,6 +14,9 @@ internal static class ThresholdPolicy
     /// <summary>nf_conntrack_max is a C int; the kernel rejects anything larger.</summary>
     public const long KernelMaxLimit = int.MaxValue;
 
+    /// <summary><paramref name="count"/> as a percentage of <paramref name="max"/>; 0 where there is no maximum.</summary>
+    public static double PercentOf(long count, long max) => max > 0 ? 100.0 * count / max : 0;
+
     /// <summary>The smallest count that has reached <paramref name="percent"/>% of <paramref name="max"/>.</summary>
     public static long HighWaterMark(long max, int percent) => ((max * percent) + 99) / 100;
 

@@ -93,7 +93,7 @@ internal sealed partial class ConntrackWorker(
                 LogPollFailed(e);
             }
 
-            return new PollReport(PollOutcome.Skipped, time.GetUtcNow(), default(KernelReading), default, RaiseOutcome.NotRaised,
+            return new PollReport(PollOutcome.Skipped, time.GetUtcNow(), default(KernelReading), RaiseOutcome.NotRaised,
                 _raisesTotal, $"unexpected {e.GetType().Name}: {e.Message}");
         }
     }

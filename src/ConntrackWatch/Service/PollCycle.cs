@@ -51,14 +51,14 @@ internal sealed partial class PollCycle(
         if (reading.Layout is not { } layout)
         {
             ReportAbsence(reading.Absence!, options);
-            return new PollReport(PollOutcome.Unavailable, time.GetUtcNow(), reading, default, RaiseOutcome.NotRaised, applier.RaisesTotal);
+            return new PollReport(PollOutcome.Unavailable, time.GetUtcNow(), reading, RaiseOutcome.NotRaised, applier.RaisesTotal);
         }
 
         ReportLayout(layout, options);
         if (reading.Fault is { } fault)
         {
             ReportReadFault(fault, options);
-            return new PollReport(PollOutcome.Skipped, time.GetUtcNow(), reading, default, RaiseOutcome.NotRaised, applier.RaisesTotal,
+            return new PollReport(PollOutcome.Skipped, time.GetUtcNow(), reading, RaiseOutcome.NotRaised, applier.RaisesTotal,
                 fault.ToString());
         }
 
@@ -85,7 +85,7 @@ internal sealed partial class PollCycle(
             reading = reading with { Buckets = reader.ReadBuckets(layout) }; // the raise may have resized it
         }
 
-        return new PollReport(PollOutcome.Completed, time.GetUtcNow(), reading, decision, applied, applier.RaisesTotal, Verdict: verdict);
+        return new PollReport(PollOutcome.Completed, time.GetUtcNow(), reading, applied, applier.RaisesTotal, Verdict: verdict);
     }
 
     /// <summary>

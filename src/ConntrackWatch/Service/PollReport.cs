@@ -10,17 +10,19 @@ namespace ConntrackWatch.Service;
 /// </summary>
 /// <param name="Time">When the poll completed.</param>
 /// <param name="Problem">Why a skipped poll was skipped: the file and what was wrong with it.</param>
-/// <param name="Verdict">The decision over every namespace (Decision is its acted-on one); default when the poll did not complete.</param>
+/// <param name="Verdict">The decision over every namespace; default when the poll did not complete.</param>
 internal readonly record struct PollReport(
     PollOutcome Outcome,
     DateTimeOffset Time,
     KernelReading Reading,
-    RaiseDecision Decision,
     RaiseOutcome Applied,
     long RaisesTotal,
     string? Problem = null,
     Verdict Verdict = default)
 {
+    /// <summary>What the daemon acted on: the verdict's decision (default when the poll did not complete).</summary>
+    public RaiseDecision Decision => Verdict.Decision;
+
     public bool Raised => Applied == RaiseOutcome.Raised;
 
     /// <summary>The maximum in force after this poll.</summary>

@@ -111,7 +111,7 @@ internal sealed partial class RaiseApplier(LearnedMaxStore learned, TimeProvider
 
         if (options.DryRun)
         {
-            double percent = found > 0 ? 100.0 * reading.Count.Value / found : 0;
+            double percent = ThresholdPolicy.PercentOf(reading.Count.Value, found);
             LogWouldRaise(found, target, reading.Count.Value, percent, mark, ceiling, reason, "not growing");
             return RaiseOutcome.DryRun;
         }

@@ -89,7 +89,7 @@ internal sealed class ServiceNotifications(SystemdNotifier notifier, TimeProvide
                 line.Add(" of max "u8);
                 line.Add(max);
                 line.Add(" ("u8);
-                line.AddTenths(max > 0 ? 100.0 * decision.Count / max : 0, keepZeroTenth: true);
+                line.AddTenths(ThresholdPolicy.PercentOf(decision.Count, max), keepZeroTenth: true);
                 line.Add("%), ceiling "u8);
                 if (decision.Ceiling is { } ceiling)
                 {
@@ -152,7 +152,7 @@ internal sealed class ServiceNotifications(SystemdNotifier notifier, TimeProvide
         line.Add(" of "u8);
         line.Add(max);
         line.Add(" ("u8);
-        line.AddTenths(max > 0 ? 100.0 * count / max : 0, keepZeroTenth: true);
+        line.AddTenths(ThresholdPolicy.PercentOf(count, max), keepZeroTenth: true);
         line.Add("%); "u8);
         line.Add(verdict.NamespaceCount);
         line.Add(verdict.NamespaceCount == 1 ? " namespace, "u8 : " namespaces, "u8);

@@ -26,7 +26,6 @@ public sealed partial class PrometheusTextTests
         PollOutcome.Completed,
         DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_500),
         Reading,
-        HostDecision,
         RaiseOutcome.NotRaised,
         2,
         Verdict: Verdict.HostOnly(HostDecision));
@@ -73,7 +72,6 @@ public sealed partial class PrometheusTextTests
         PollReport unknown = Snapshot with
         {
             Reading = Reading with { Ceiling = fault, Buckets = fault, Counters = fault },
-            Decision = HostDecision with { Trend = Trend.None },
             Verdict = Verdict.HostOnly(HostDecision with { Trend = Trend.None }),
         };
 
