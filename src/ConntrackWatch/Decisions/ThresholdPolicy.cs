@@ -45,7 +45,7 @@ internal static class ThresholdPolicy
         }
 
         RaiseDecision Decision(DecisionKind kind, long target, long? limit, bool clamped, string reason) =>
-            new(kind, latest.Count, max, mark, target, limit, clamped, (of is { } named ? $"{named.Subject}: {evidence}" : evidence) + reason, trigger, trend, dropped, of);
+            new(kind, latest.Count, max, mark, target, ceiling, clamped, (of is { } named ? $"{named.Subject}: {evidence}" : evidence) + reason, trigger, trend, dropped, of, limit);
 
         if (ceiling is not { } memoryCeiling)
         {

@@ -42,7 +42,7 @@ internal sealed partial class RaiseApplier(LearnedMaxStore learned, TimeProvider
     {
         if (decision.Kind is DecisionKind.None or DecisionKind.Raise && _alarm.Clear())
         {
-            LogAlarmCleared(decision.Count, decision.CurrentMax, decision.Ceiling);
+            LogAlarmCleared(decision.Count, decision.CurrentMax, decision.MemoryCeiling);
         }
 
         switch (decision.Kind)
@@ -50,7 +50,7 @@ internal sealed partial class RaiseApplier(LearnedMaxStore learned, TimeProvider
             case DecisionKind.RefusedAtCeiling:
                 if (_alarm.ShouldReport("ceiling", options.AlarmRepeatInterval))
                 {
-                    LogCeilingAlarm(decision.Ceiling, decision.Count, decision.CurrentMax, decision.Percent, decision.HighWaterMark, decision.Reason);
+                    LogCeilingAlarm(decision.MemoryCeiling, decision.Limit, decision.Count, decision.CurrentMax, decision.Percent, decision.HighWaterMark, decision.Reason);
                 }
 
                 return RaiseOutcome.NotRaised;
@@ -64,7 +64,7 @@ internal sealed partial class RaiseApplier(LearnedMaxStore learned, TimeProvider
             case DecisionKind.Raise when options.DryRun:
                 if (_dryRun.ShouldReport($"{decision.CurrentMax}->{decision.Target}", options.AlarmRepeatInterval))
                 {
-                    LogWouldRaise(decision.CurrentMax, decision.Target, decision.Count, decision.Percent, decision.HighWaterMark, decision.Ceiling, decision.Reason, Projection(decision.Trend));
+                    LogWouldRaise(decision.CurrentMax, decision.Target, decision.Count, decision.Percent, decision.HighWaterMark, decision.MemoryCeiling, decision.Reason, Projection(decision.Trend));
                 }
 
                 return RaiseOutcome.DryRun;
@@ -131,7 +131,7 @@ internal sealed partial class RaiseApplier(LearnedMaxStore learned, TimeProvider
         RaiseOutcome outcome = Write(layout, decision.CurrentMax, decision.Target, options);
         if (outcome == RaiseOutcome.Raised)
         {
-            LogRaised(decision.CurrentMax, decision.Target, decision.Count, decision.Percent, decision.HighWaterMark, decision.Ceiling, decision.Reason, Projection(decision.Trend));
+            LogRaised(decision.CurrentMax, decision.Target, decision.Count, decision.Percent, decision.HighWaterMark, decision.MemoryCeiling, decision.Reason, Projection(decision.Trend));
             learned.Remember(options.StateDirectory, decision.Target, options.AlarmRepeatInterval);
             ResizeBucketsIfWanted(decision.Target, layout, options);
         }
@@ -220,8 +220,8 @@ internal sealed partial class RaiseApplier(LearnedMaxStore learned, TimeProvider
     private partial void LogWouldRaise(long oldMax, long newMax, long conntrackCount, double percent, long highWaterMark, long? memoryCeiling, string reason, string projection);
 
     [LoggerMessage(EventId = LogEvents.CeilingAlarm, Level = LogLevel.Error,
-        Message = "Memory ceiling reached, not raising: count {ConntrackCount} of max {ConntrackMax} ({Percent:0.0}%) at or past the high-water mark {HighWaterMark} needs a raise ({Reason}), but the max is at or above the memory ceiling {MemoryCeiling}. Reduce the connection load, add memory, or raise Conntrack:MemoryCeilingPercent")]
-    private partial void LogCeilingAlarm(long? memoryCeiling, long conntrackCount, long conntrackMax, double percent, long highWaterMark, string reason);
+        Message = "Memory ceiling reached, not raising: count {ConntrackCount} of max {ConntrackMax} ({Percent:0.0}%) at or past the high-water mark {HighWaterMark} needs a raise ({Reason}), but the max is at or above {RaiseLimit}, the memory ceiling {MemoryCeiling} less what the other namespaces hold. Reduce the connection load, add memory, or raise Conntrack:MemoryCeilingPercent")]
+    private partial void LogCeilingAlarm(long? memoryCeiling, long? raiseLimit, long conntrackCount, long conntrackMax, double percent, long highWaterMark, string reason);
 
     [LoggerMessage(EventId = LogEvents.CeilingAlarmCleared, Level = LogLevel.Information,
         Message = "Memory ceiling alarm cleared: count {ConntrackCount} of max {ConntrackMax}, memory ceiling {MemoryCeiling}")]

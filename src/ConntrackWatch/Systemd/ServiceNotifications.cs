@@ -91,7 +91,7 @@ internal sealed class ServiceNotifications(SystemdNotifier notifier, TimeProvide
                 line.Add(" ("u8);
                 line.AddTenths(ThresholdPolicy.PercentOf(decision.Count, max), keepZeroTenth: true);
                 line.Add("%), ceiling "u8);
-                if (decision.Ceiling is { } ceiling)
+                if (decision.MemoryCeiling is { } ceiling)
                 {
                     line.Add(ceiling);
                 }

@@ -109,6 +109,9 @@ public sealed class NamespaceWindowsTests
         Assert.True(verdict.Decision.ClampedToCeiling);
         Assert.Equal(1100, verdict.Decision.Target);
         Assert.Contains("the memory ceiling 1100 (2000 less the 900 entries of the other namespaces)", verdict.Decision.Reason, StringComparison.Ordinal);
+        // Two figures, each meaning one thing: the ceiling (as the metric and the STATUS= line show it) and the bound.
+        Assert.Equal((2000L, 1100L), (verdict.Decision.MemoryCeiling, verdict.Decision.Limit));
+        Assert.Equal((2000L, (long?)null), (verdict.Host.MemoryCeiling, verdict.Host.Limit)); // the host: nothing due
     }
 
     [Fact]

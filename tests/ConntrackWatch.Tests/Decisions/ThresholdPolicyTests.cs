@@ -75,7 +75,8 @@ public sealed class ThresholdPolicyTests
 
         Assert.Equal(DecisionKind.RefusedAtCeiling, decision.Kind);
         Assert.Equal(100, decision.Target);
-        Assert.Equal(ceiling, decision.Ceiling);
+        Assert.Equal(ceiling, decision.Limit);
+        Assert.Equal(ceiling, decision.MemoryCeiling); // no other namespace: the limit is the ceiling
     }
 
     [Fact]
