@@ -49,7 +49,10 @@ internal sealed class SampleWindow(int capacity, double spacingSeconds = 0)
     /// <summary>The sums over the newest samples that share the newest sample's maximum.</summary>
     public RunSums Run => _run;
 
-    /// <summary>The drop counters of the poll before the newest; null before two polls, or where they were unreadable.</summary>
+    /// <summary>
+    /// The drop counters of the last poll before the newest that could read them (the drop watch's baseline too,
+    /// so both count a fault's gap once); null before two polls, or where none could.
+    /// </summary>
     public long? PreviousTableFullDrops => _polls > 1 ? _previousDrops : null;
 
     /// <summary>How many samples cover <paramref name="length"/> when one is taken every <paramref name="interval"/>, at most <see cref="MaxCapacity"/>.</summary>
@@ -67,7 +70,7 @@ internal sealed class SampleWindow(int capacity, double spacingSeconds = 0)
     {
         if (_polls++ > 0)
         {
-            _previousDrops = Latest.TableFullDrops;
+            _previousDrops = Latest.TableFullDrops ?? _previousDrops; // after a fault, the last that could be read
         }
 
         // A coarse window: the newest slot is replaced until it is a spacing past the kept sample before it.

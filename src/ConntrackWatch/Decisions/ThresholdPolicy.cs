@@ -1,4 +1,5 @@
 using System.Globalization;
+using ConntrackWatch.Kernel;
 using ConntrackWatch.Kernel.Namespaces;
 
 namespace ConntrackWatch.Decisions;
@@ -104,7 +105,7 @@ internal static class ThresholdPolicy
             return 0;
         }
 
-        return Math.Max(0, now - before);
+        return ConntrackCounters.Growth(now, before);
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -15,10 +15,13 @@ internal readonly record struct ConntrackCounters(long Drop, long EarlyDrop, lon
 
     /// <summary>How much each counter grew since <paramref name="earlier"/> (never negative: a reset reads as 0).</summary>
     public ConntrackCounters Since(ConntrackCounters earlier) => new(
-        Math.Max(0, Drop - earlier.Drop),
-        Math.Max(0, EarlyDrop - earlier.EarlyDrop),
-        Math.Max(0, InsertFailed - earlier.InsertFailed),
-        ChainTooLong is { } now && earlier.ChainTooLong is { } then ? Math.Max(0, now - then) : null);
+        Growth(Drop, earlier.Drop),
+        Growth(EarlyDrop, earlier.EarlyDrop),
+        Growth(InsertFailed, earlier.InsertFailed),
+        ChainTooLong is { } now && earlier.ChainTooLong is { } then ? Growth(now, then) : null);
+
+    /// <summary>How much a counter grew, for the drop watch and the policy alike; a counter that went back (a reset) grew by 0.</summary>
+    public static long Growth(long now, long earlier) => Math.Max(0, now - earlier);
 
     public bool Any => Drop > 0 || EarlyDrop > 0 || InsertFailed > 0 || ChainTooLong > 0;
 }

@@ -1,4 +1,5 @@
 using ConntrackWatch.Decisions;
+using ConntrackWatch.Kernel;
 
 namespace ConntrackWatch.Tests.Decisions;
 
@@ -156,6 +157,22 @@ public sealed class ThresholdPolicyTests
 
         window.Add(new Sample(10, 40, 100, TableFullDrops: null));
         Assert.Equal(DecisionKind.None, ThresholdPolicy.Decide(window, Defaults, AmpleCeiling).Kind);
+    }
+
+    [Fact]
+    public void DropsDuringACountersFaultAreCountedOnceTheCountersAreReadAgainAsTheDropWatchCountsThem()
+    {
+        // 7, then a poll that could not read the counters, then 25: 18 dropped since the last readable poll. The
+        // drop watch logs 18 from its own baseline; the policy saw 0 when it measured from the unreadable poll.
+        var window = new SampleWindow(4);
+        window.Add(new Sample(0, 40, 100, TableFullDrops: 7));
+        window.Add(new Sample(5, 40, 100, TableFullDrops: null));
+        window.Add(new Sample(10, 40, 100, TableFullDrops: 25));
+
+        RaiseDecision decision = ThresholdPolicy.Decide(window, Defaults, AmpleCeiling);
+
+        Assert.Equal((RaiseTrigger.KernelDrops, 18L), (decision.Trigger, decision.DroppedSinceLastPoll));
+        Assert.Equal(18, new ConntrackCounters(20, 5, 0, null).Since(new ConntrackCounters(5, 2, 0, null)).TableFull);
     }
 
     [Fact]
