@@ -180,12 +180,11 @@ internal sealed partial class RaiseApplier(LearnedMaxStore learned, TimeProvider
     private void ResizeBuckets(long newMax, ConntrackLayout layout, ConntrackOptions options)
     {
         KernelResult<long> buckets = _readBack.ReadBuckets(layout);
-        if (!buckets.IsOk || buckets.Value <= 0 || newMax <= options.EntriesPerBucket * buckets.Value)
+        if (!buckets.IsOk || BucketPolicy.TargetFor(newMax, buckets.Value, options.EntriesPerBucket) is not { } wanted)
         {
             return;
         }
 
-        long wanted = (newMax + options.EntriesPerBucket - 1) / options.EntriesPerBucket;
         KernelResult<long> written = SysctlWriter.WriteInteger(buckets.Path, wanted);
         if (!written.IsOk)
         {
