@@ -18,6 +18,34 @@ internal static class ThresholdPolicy
     /// <summary><paramref name="count"/> as a percentage of <paramref name="max"/>; 0 where there is no maximum.</summary>
     public static double PercentOf(long count, long max) => max > 0 ? 100.0 * count / max : 0;
 
+    /// <summary>
+    /// The most a maximum may be raised to: every namespace's entries share the kernel's memory, so one may grow
+    /// only into what the others leave of the ceiling; and nf_conntrack_max is a C int.
+    /// </summary>
+    public static long LimitFor(long memoryCeiling, long otherEntries) => Math.Min(memoryCeiling - Math.Max(0, otherEntries), KernelMaxLimit);
+
+    /// <summary>
+    /// Whether to put back <paramref name="learnedMax"/>, learned before a reboot, over the kernel's
+    /// <paramref name="currentMax"/>: to it, bounded as a raise is (<see cref="LimitFor"/>); None when the kernel
+    /// has as much already or the memory allows no more, RefusedNoCeiling when the ceiling is unknown.
+    /// </summary>
+    public static (DecisionKind Kind, long Target, long? Limit) Restore(long learnedMax, long currentMax, long? ceiling, long otherEntries)
+    {
+        if (learnedMax <= currentMax)
+        {
+            return (DecisionKind.None, currentMax, null); // not after a reboot: the kernel still has it, or more
+        }
+
+        if (ceiling is not { } memoryCeiling)
+        {
+            return (DecisionKind.RefusedNoCeiling, currentMax, null);
+        }
+
+        long limit = LimitFor(memoryCeiling, otherEntries);
+        long target = Math.Min(learnedMax, limit);
+        return target > currentMax ? (DecisionKind.Raise, target, limit) : (DecisionKind.None, currentMax, limit);
+    }
+
     /// <summary>The smallest count that has reached <paramref name="percent"/>% of <paramref name="max"/>.</summary>
     public static long HighWaterMark(long max, int percent) => ((max * percent) + 99) / 100;
 
@@ -53,8 +81,7 @@ internal static class ThresholdPolicy
             return Decision(DecisionKind.RefusedNoCeiling, max, null, false, "; the memory ceiling is unknown, so no raise is safe");
         }
 
-        // Every namespace's entries share the kernel's memory: this one may grow only into what the others leave.
-        long limit = Math.Min(memoryCeiling - Math.Max(0, otherEntries), KernelMaxLimit);
+        long limit = LimitFor(memoryCeiling, otherEntries);
         string ceilingText = otherEntries > 0
             ? Invariant($"the memory ceiling {limit} ({memoryCeiling} less the {otherEntries} entries of the other namespaces)")
             : Invariant($"the memory ceiling {limit}");

@@ -83,43 +83,40 @@ internal sealed partial class RaiseApplier(LearnedMaxStore learned, TimeProvider
         : "not growing";
 
     /// <summary>
-    /// Puts back the maximum learned before a reboot when the kernel's is lower, bounded by the memory ceiling and
-    /// the kernel's limit; a raise like any other (written, read back, buckets resized), with its own log entry.
+    /// Puts back the maximum learned before a reboot when the kernel's is lower, as the policy decides it
+    /// (<see cref="ThresholdPolicy.Restore"/>: bounded as a raise is); a raise like any other (written, read back,
+    /// buckets resized), with its own log entry.
     /// </summary>
     public RaiseOutcome Restore(LearnedMax learnedMax, in KernelReading reading, ConntrackOptions options)
     {
         long found = reading.Max.Value;
-        if (learnedMax.Max <= found)
+        long? ceiling = reading.Ceiling.Value?.Entries;
+        long others = (reading.Namespaces?.TotalWith(reading.Count.Value) ?? reading.Count.Value) - reading.Count.Value;
+        (DecisionKind kind, long target, _) = ThresholdPolicy.Restore(learnedMax.Max, found, ceiling, others);
+        if (kind == DecisionKind.None)
         {
-            return RaiseOutcome.NotRaised; // not after a reboot: the kernel still has it, or more
+            return RaiseOutcome.NotRaised;
         }
 
         long mark = ThresholdPolicy.HighWaterMark(found, options.HighWaterPercent);
         string reason = string.Create(CultureInfo.InvariantCulture,
             $"restoring the maximum {learnedMax.Max} learned at {learnedMax.LearnedAt:u}, above the kernel's {found} (a reboot resets it)");
-        if (reading.Ceiling.Value?.Entries is not { } ceiling)
+        if (kind == DecisionKind.RefusedNoCeiling)
         {
             LogRefusedNoCeiling(reading.Count.Value, found, mark, reason + "; the memory ceiling is unknown, so no raise is safe");
             return RaiseOutcome.NotRaised;
         }
 
-        long target = Math.Min(learnedMax.Max, Math.Min(ceiling, ThresholdPolicy.KernelMaxLimit));
-        if (target <= found)
-        {
-            return RaiseOutcome.NotRaised; // the memory allows no more than the kernel has now
-        }
-
         if (options.DryRun)
         {
-            double percent = ThresholdPolicy.PercentOf(reading.Count.Value, found);
-            LogWouldRaise(found, target, reading.Count.Value, percent, mark, ceiling, reason, "not growing");
+            LogWouldRaise(found, target, reading.Count.Value, ThresholdPolicy.PercentOf(reading.Count.Value, found), mark, ceiling, reason, "not growing");
             return RaiseOutcome.DryRun;
         }
 
         RaiseOutcome outcome = Write(layout: reading.Layout!, found, target, options);
         if (outcome == RaiseOutcome.Raised)
         {
-            LogRestored(target, found, learnedMax.Max, learnedMax.LearnedAt, ceiling);
+            LogRestored(target, found, learnedMax.Max, learnedMax.LearnedAt, ceiling!.Value); // a raise is only decided with a ceiling
             ResizeBucketsIfWanted(target, reading.Layout!, options);
         }
 

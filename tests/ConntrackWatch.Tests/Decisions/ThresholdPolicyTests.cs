@@ -175,6 +175,20 @@ public sealed class ThresholdPolicyTests
         Assert.Equal(18, new ConntrackCounters(20, 5, 0, null).Since(new ConntrackCounters(5, 2, 0, null)).TableFull);
     }
 
+    [Theory]
+    [InlineData(5000, 100, 3000L, 0, "Raise", 3000)]        // bounded by the ceiling
+    [InlineData(5000, 100, 3000L, 1000, "Raise", 2000)]     // and by what the other namespaces hold, as a raise is
+    [InlineData(1500, 100, 3000L, 1000, "Raise", 1500)]     // the learned max, when it fits
+    [InlineData(5000, 2500, 3000L, 1000, "None", 2500)]     // the memory allows no more than the kernel has
+    [InlineData(100, 200, 3000L, 0, "None", 200)]           // not after a reboot: the kernel has more
+    [InlineData(5000, 100, null, 0, "RefusedNoCeiling", 100)]
+    public void RestoresTheLearnedMaxBoundedAsARaiseIs(long learned, long current, long? ceiling, long others, string kind, long target)
+    {
+        (DecisionKind decided, long to, _) = ThresholdPolicy.Restore(learned, current, ceiling, others);
+
+        Assert.Equal((Enum.Parse<DecisionKind>(kind), target), (decided, to));
+    }
+
     [Fact]
     public void RaisesEarlyWhenTheTrendReachesTheMarkWithinTheLookahead()
     {
