@@ -55,26 +55,17 @@ public sealed class CtnetlinkStatsMessageTests
         Assert.Equal(DumpOutcome.Malformed, CtnetlinkStatsMessage.Parse(message, ref sum, out _, out _));
     }
 
-    [Fact]
-    public void ACounterOfTheWrongLengthIsAMalformedReplyNotACountSkipped()
+    [Theory]
+    [InlineData(20 + 16, 6, "attribute 10 holds 2 bytes where its type has 4")] // CTA_STATS_DROP: 2 bytes, not 4
+    [InlineData(20 + 32, 12, "an attribute of 12 bytes where 8 are left")]     // the last attribute overruns the message
+    public void AnAttributeCutShortOrOfTheWrongLengthIsAMalformedReplyNotACountSkipped(int at, ushort length, string expected)
     {
         byte[] message = CpuMessage(0, drop: 5, earlyDrop: 1, insertFailed: 2, chainTooLong: 0);
-        BinaryPrimitives.WriteUInt16LittleEndian(message.AsSpan(20 + 16), 6); // CTA_STATS_DROP: 2 bytes, not 4
+        BinaryPrimitives.WriteUInt16LittleEndian(message.AsSpan(at), length);
         var sum = new CtnetlinkStatsMessage.Accumulator();
 
         Assert.Equal(DumpOutcome.Malformed, CtnetlinkStatsMessage.Parse(message, ref sum, out _, out string? problem));
-        Assert.Equal("attribute 10 holds 2 bytes where its type has 4", problem);
-    }
-
-    [Fact]
-    public void AnAttributeCutShortIsAMalformedReply()
-    {
-        byte[] message = CpuMessage(0, drop: 5, earlyDrop: 1, insertFailed: 2, chainTooLong: 0);
-        BinaryPrimitives.WriteUInt16LittleEndian(message.AsSpan(20 + 32), 12); // the last attribute says 12 bytes; 8 are left
-        var sum = new CtnetlinkStatsMessage.Accumulator();
-
-        Assert.Equal(DumpOutcome.Malformed, CtnetlinkStatsMessage.Parse(message, ref sum, out _, out string? problem));
-        Assert.Equal("an attribute of 12 bytes where 8 are left", problem);
+        Assert.Equal(expected, problem);
     }
 
     [Fact]
