@@ -68,24 +68,33 @@ internal static class OptionsBinding
 
     private static void Guard<TOptions>(IConfiguration configuration, string section, IReadOnlyList<string> knownKeys, Action bind)
     {
-        if (MisshapenValues(configuration.GetSection(section), knownKeys) is { Count: > 0 } misshapen)
+        IConfigurationSection values = configuration.GetSection(section);
+        List<string> failures = UnknownKeys(values, knownKeys);
+        failures.AddRange(MisshapenValues(values, knownKeys));
+        if (failures.Count > 0)
         {
-            throw new OptionsValidationException(Options.DefaultName, typeof(TOptions), misshapen);
+            throw new OptionsValidationException(Options.DefaultName, typeof(TOptions), failures);
         }
 
         try
         {
-            bind();
+            bind(); // ErrorOnUnknownConfiguration stays on, should a key ever get past the check above
         }
         catch (InvalidOperationException e)
         {
-            // The binder says "Failed to convert configuration value 'abc' at 'Conntrack:PollInterval' to type ...",
-            // or, for a key it does not know, lists the unknown names after the last colon.
-            string failure = e.Message.Contains(nameof(BinderOptions.ErrorOnUnknownConfiguration), StringComparison.Ordinal)
-                ? $"{section} has keys ConntrackWatch does not know (a typo?): {e.Message[(e.Message.LastIndexOf(':') + 2)..]}. Valid keys: {string.Join(", ", knownKeys)}."
-                : e.Message;
-            throw new OptionsValidationException(Options.DefaultName, typeof(TOptions), [failure]);
+            // A value of the wrong kind: "Failed to convert configuration value 'abc' at 'Conntrack:PollInterval'
+            // to type 'System.TimeSpan'", which names the key, the value and the type; passed on whole.
+            throw new OptionsValidationException(Options.DefaultName, typeof(TOptions), [e.Message]);
         }
+    }
+
+    /// <summary>Keys of the section that no option has: typos, named before the binder is asked.</summary>
+    private static List<string> UnknownKeys(IConfigurationSection section, IReadOnlyList<string> knownKeys)
+    {
+        string[] unknown = [.. section.GetChildren().Select(key => key.Key).Where(key => !knownKeys.Contains(key, StringComparer.OrdinalIgnoreCase))];
+        return unknown.Length == 0
+            ? []
+            : [$"{section.Key} has keys ConntrackWatch does not know (a typo?): {string.Join(", ", unknown.Select(key => $"'{key}'"))}. Valid keys: {string.Join(", ", knownKeys)}."];
     }
 
     /// <summary>
@@ -99,7 +108,7 @@ internal static class OptionsBinding
         {
             if (!knownKeys.Contains(key.Key, StringComparer.OrdinalIgnoreCase))
             {
-                continue; // the binder names unknown keys
+                continue; // named by UnknownKeys
             }
 
             if (key.GetChildren().Any())
