@@ -24,7 +24,6 @@ internal sealed partial class ConntrackWorker(
     private readonly IPollPublisher[] _publishers = [.. publishers];
     private readonly Func<PollReport> _poll = cycle.PollOnce;
     private readonly RepeatLimiter _failures = new(time);
-    private long _raisesTotal;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -53,7 +52,7 @@ internal sealed partial class ConntrackWorker(
             // SIGTERM or SIGINT: the poll in progress has finished; stop cleanly.
         }
 
-        LogStopping(_raisesTotal);
+        LogStopping(cycle.RaisesTotal);
     }
 
     /// <summary>One poll, then its report to every publisher.</summary>
@@ -63,7 +62,6 @@ internal sealed partial class ConntrackWorker(
     internal PollReport PollAndReport(Func<PollReport> poll)
     {
         PollReport report = PollSafely(poll);
-        _raisesTotal = report.RaisesTotal;
         foreach (IPollPublisher publisher in _publishers)
         {
             publisher.Publish(report);
@@ -94,7 +92,7 @@ internal sealed partial class ConntrackWorker(
             }
 
             return new PollReport(PollOutcome.Skipped, time.GetUtcNow(), default(KernelReading), RaiseOutcome.NotRaised,
-                _raisesTotal, $"unexpected {e.GetType().Name}: {e.Message}");
+                cycle.RaisesTotal, $"unexpected {e.GetType().Name}: {e.Message}");
         }
     }
 

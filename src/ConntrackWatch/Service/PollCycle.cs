@@ -33,6 +33,9 @@ internal sealed partial class PollCycle(
     private MemoryCeiling? _loggedCeiling;
     private bool _learnedMaxChecked;
 
+    /// <summary>The raises made since the daemon started: the applier's count, its one owner.</summary>
+    public long RaisesTotal => applier.RaisesTotal;
+
     public PollReport PollOnce()
     {
         ConntrackOptions options = settings.Current;

@@ -124,8 +124,8 @@ internal sealed class WatchedNamespace(
         ? !_exited
         : (Bound is not null && bindMountsQuiet) || IsAtItsPath();
 
-    /// <summary>Whether its path still names it: the process's stat file, or the bind mount.</summary>
-    public bool IsAtItsPath() => FileIdentity.TryOf(livenessPath, out FileIdentity now) && now == (Bound ?? Key);
+    // Whether its path still names it: the process's stat file, or the bind mount.
+    private bool IsAtItsPath() => FileIdentity.TryOf(livenessPath, out FileIdentity now) && now == (Bound ?? Key);
 
     public void Dispose()
     {
