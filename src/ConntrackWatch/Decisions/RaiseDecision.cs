@@ -30,3 +30,33 @@ internal readonly record struct RaiseDecision(
     /// <summary>The count as a percentage of the current maximum.</summary>
     public double Percent => ThresholdPolicy.PercentOf(Count, CurrentMax);
 }
+
+internal enum DecisionKind
+{
+    /// <summary>Below the high-water mark, or already acted on: nothing to do.</summary>
+    None,
+
+    /// <summary>Raise the maximum to the target.</summary>
+    Raise,
+
+    /// <summary>A raise is needed but the maximum is already at or above the memory ceiling.</summary>
+    RefusedAtCeiling,
+
+    /// <summary>A raise is needed but the memory ceiling is unknown, so no raise is safe.</summary>
+    RefusedNoCeiling,
+}
+
+/// <summary>What made the policy decide to raise.</summary>
+internal enum RaiseTrigger
+{
+    None,
+
+    /// <summary>The count reached the high-water mark.</summary>
+    HighWaterMark,
+
+    /// <summary>The kernel dropped packets or evicted entries since the last poll: the table was full.</summary>
+    KernelDrops,
+
+    /// <summary>The trend reaches the high-water mark within the lookahead.</summary>
+    Projection,
+}
