@@ -2,9 +2,8 @@ namespace ConntrackWatch.Status;
 
 /// <summary>
 /// The <c>status</c> verb's own flags, and the configuration overrides that follow them. Parsed here, not by
-/// System.CommandLine: weighed for issue 19 in a minimal Native AOT app (2.0.15), it added 1.76 MB to the binary
-/// (1.15 to 2.91 MB; ConntrackWatch's is 6.1 MB), 1.1 ms to every start (2.5 to 3.6 ms, which scripts that run
-/// status in a loop pay each time) and 2 MiB of peak memory, for one verb and four flags; the overrides are
+/// System.CommandLine, which was weighed and costs more binary, start time and memory than one verb and four flags
+/// are worth (the figures are in the README's performance section); the overrides are
 /// Microsoft.Extensions.Configuration's own command-line syntax either way.
 /// </summary>
 /// <param name="Top">--top: also break each table down by who fills it.</param>

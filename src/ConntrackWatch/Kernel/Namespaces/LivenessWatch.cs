@@ -6,13 +6,13 @@ namespace ConntrackWatch.Kernel.Namespaces;
 
 /// <summary>
 /// Tells at each poll which watched namespaces may have gone, with one epoll_wait(2) that returns only what
-/// happened, rather than a path lookup per namespace: the kernel caches no dentry under /proc/PID/net, so a statx
-/// of a namespace's stat file costs a fresh lookup (7.5 µs measured) every time. A namespace found through a
-/// process is watched by a pidfd (Linux 5.3), readable once that process exits; one entered through a bind mount,
-/// by an inotify watch on its directory, readable once a file there is deleted or moved away. What has neither
-/// (pidfd_open missing or refused, a directory that cannot be watched, a test's tree) is checked by path at every
-/// poll, as before. A process that moves to another namespace while it lives is not seen here but at the next
-/// scan. Not thread-safe.
+/// happened, rather than a path lookup per namespace: the kernel caches no dentry under /proc/PID/net, so a
+/// statx of a namespace's stat file costs a fresh lookup every time (the README has what it cost). A namespace
+/// found through a process is watched by a pidfd (Linux 5.3), readable once that process exits; one entered
+/// through a bind mount, by an inotify watch on its directory, readable once a file there is deleted or moved
+/// away. What has neither (pidfd_open missing or refused, a directory that cannot be watched, a test's tree) is
+/// checked by path at every poll, as before. A process that moves to another namespace while it lives is not
+/// seen here but at the next scan. Not thread-safe.
 /// </summary>
 internal sealed class LivenessWatch : IDisposable
 {
