@@ -37,35 +37,13 @@ internal static class CtnetlinkDumpMessage
     /// for a message or attribute that is not what the kernel sends, or a reply that is not to <paramref name="expected"/>.
     /// </summary>
     public static DumpOutcome Parse(
-        ReadOnlySpan<byte> datagram, TableBreakdownBuilder builder, out int errno, out string? problem, NetlinkReply? expected = null)
-    {
-        var messages = new NetlinkMessages(datagram, expected);
-        try
-        {
-            while (messages.MoveNext())
-            {
-                if (messages.Type != EntryMessageType)
-                {
-                    continue;
-                }
+        ReadOnlySpan<byte> datagram, TableBreakdownBuilder builder, out int errno, out string? problem, NetlinkReply? expected = null) =>
+        NetlinkMessages.ForEachBody(datagram, expected, EntryMessageType, AddEntry, ref builder, out errno, out problem);
 
-                if (messages.Payload.Length < NfgenLength || !TryEntry(messages.Payload[NfgenLength..], out ConntrackEntry entry))
-                {
-                    throw new NetlinkFormatException("an entry of the dump without a whole original tuple (source, destination, protocol)");
-                }
-
-                builder.Add(entry);
-            }
-        }
-        catch (NetlinkFormatException e)
-        {
-            (errno, problem) = (-1, e.Message);
-            return DumpOutcome.Malformed;
-        }
-
-        (errno, problem) = (messages.Errno, messages.Problem);
-        return messages.End;
-    }
+    private static void AddEntry(ReadOnlySpan<byte> body, ref TableBreakdownBuilder builder) =>
+        builder.Add(TryEntry(body, out ConntrackEntry entry)
+            ? entry
+            : throw new NetlinkFormatException("an entry of the dump without a whole original tuple (source, destination, protocol)"));
 
     /// <summary>One entry's attributes; false when its original tuple is missing or cut short.</summary>
     public static bool TryEntry(ReadOnlySpan<byte> attributes, out ConntrackEntry entry)

@@ -34,30 +34,8 @@ internal static class CtnetlinkStatsMessage
     /// (with the <paramref name="problem"/>) for a message or attribute that is not what the kernel sends, or a
     /// reply that is not to <paramref name="expected"/>.
     /// </summary>
-    public static DumpOutcome Parse(ReadOnlySpan<byte> datagram, ref Accumulator sum, out int errno, out string? problem, NetlinkReply? expected = null)
-    {
-        var messages = new NetlinkMessages(datagram, expected);
-        try
-        {
-            while (messages.MoveNext())
-            {
-                if (messages.Type == MessageType)
-                {
-                    AddAttributes(messages.Payload.Length >= NfgenLength
-                        ? messages.Payload[NfgenLength..]
-                        : throw new NetlinkFormatException($"a CPU message of {messages.Payload.Length} bytes, without its nfgenmsg"), ref sum);
-                }
-            }
-        }
-        catch (NetlinkFormatException e)
-        {
-            (errno, problem) = (-1, e.Message);
-            return DumpOutcome.Malformed;
-        }
-
-        (errno, problem) = (messages.Errno, messages.Problem);
-        return messages.End;
-    }
+    public static DumpOutcome Parse(ReadOnlySpan<byte> datagram, ref Accumulator sum, out int errno, out string? problem, NetlinkReply? expected = null) =>
+        NetlinkMessages.ForEachBody(datagram, expected, MessageType, AddAttributes, ref sum, out errno, out problem);
 
     private static void AddAttributes(ReadOnlySpan<byte> attributes, ref Accumulator sum)
     {

@@ -32,7 +32,42 @@ internal ref struct NetlinkMessages(ReadOnlySpan<byte> datagram, NetlinkReply? e
     /// <summary>What was wrong, with <see cref="DumpOutcome.Malformed"/>.</summary>
     public string? Problem { get; private set; }
 
+    /// <summary>What a parse does with the body of each message of its type (what follows the nfgenmsg).</summary>
+    public delegate void BodyHandler<TState>(ReadOnlySpan<byte> body, ref TState state);
+
     public static int Align(int length) => (length + 3) & ~3;
+
+    /// <summary>
+    /// Hands the body of every message of <paramref name="type"/> in one datagram to <paramref name="handle"/>, and
+    /// says where the dump stands: More, Done, Error (with the kernel's errno), or Malformed with the
+    /// <paramref name="problem"/> (a message without its nfgenmsg, a reply not to <paramref name="expected"/>, or
+    /// a <see cref="NetlinkFormatException"/> from the handler). The one walk of every ctnetlink dump.
+    /// </summary>
+    public static DumpOutcome ForEachBody<TState>(
+        ReadOnlySpan<byte> datagram, NetlinkReply? expected, ushort type, BodyHandler<TState> handle, ref TState state, out int errno, out string? problem)
+    {
+        var messages = new NetlinkMessages(datagram, expected);
+        try
+        {
+            while (messages.MoveNext())
+            {
+                if (messages.Type == type)
+                {
+                    handle(messages.Payload.Length >= NfgenLength
+                        ? messages.Payload[NfgenLength..]
+                        : throw new NetlinkFormatException($"a message of {messages.Payload.Length} bytes, without its nfgenmsg"), ref state);
+                }
+            }
+        }
+        catch (NetlinkFormatException e)
+        {
+            (errno, problem) = (-1, e.Message);
+            return DumpOutcome.Malformed;
+        }
+
+        (errno, problem) = (messages.Errno, messages.Problem);
+        return messages.End;
+    }
 
     /// <summary>True when the datagram holds the dump's end (NLMSG_DONE or an error), or does not parse.</summary>
     public static bool EndsDump(ReadOnlySpan<byte> datagram)
