@@ -1,6 +1,6 @@
-using Microsoft.Win32.SafeHandles;
 using ConntrackWatch.Kernel.Netlink;
 using ConntrackWatch.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace ConntrackWatch.Kernel.Namespaces;
 
@@ -27,6 +27,11 @@ internal sealed class BindMountScan(WatchedSet set, UserNamespaceProbe owners) :
 
     public void Dispose() => _ids?.Dispose();
 
+    /// <summary>
+    /// Looks at every bind mount once: what it finds is added to the set (or renames one watched already) and to
+    /// <paramref name="seen"/>; what it cannot enter goes to <paramref name="unseen"/>, with the reason; what finds
+    /// no room, to <paramref name="overflow"/>.
+    /// </summary>
     public void Scan(FileIdentity host, long? hostInode, HashSet<FileIdentity> seen, List<string> unseen, ref WatchedSet.Overflow overflow)
     {
         HashSet<FileIdentity> live = _live;

@@ -9,7 +9,6 @@ namespace ConntrackWatch.Kernel.Reading;
 /// </summary>
 internal sealed class CountersReader : IDisposable
 {
-
     private readonly CtnetlinkStatsReader _netlink = new();
     private readonly ProcHandles _handles = new();
     private readonly ProcStatCounters.Layout _layout = new();
