@@ -117,6 +117,10 @@ internal sealed class LivenessWatch : IDisposable
             return quiet;
         }
 
+        // Level-triggered: what stays ready (an exited process's pidfd, until its namespace is removed after this poll)
+        // comes back at every call, the ready list taking turns, so every ready one is seen within this many calls.
+        // Without the bound, more exits than a call holds (a user may end 2,000 processes at once) would never end.
+        int rounds = (_byPidfd.Count / EventsPerWait) + 2;
         int ready;
         do
         {
@@ -134,7 +138,7 @@ internal sealed class LivenessWatch : IDisposable
                 }
             }
         }
-        while (ready == EventsPerWait);
+        while (ready == EventsPerWait && --rounds > 0);
 
         return quiet;
     }

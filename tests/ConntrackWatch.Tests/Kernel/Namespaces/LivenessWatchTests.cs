@@ -54,6 +54,41 @@ public sealed class LivenessWatchTests : IDisposable
     }
 
     [Fact]
+    public async Task MoreExitsAtOnceThanOneWaitReturnsAreAllSeenAndTheReadEnds()
+    {
+        // 100 processes, each in a namespace of its own, killed together: their pidfds stay readable until the read
+        // removes them, more of them than one epoll_wait returns. The read must end, and find every one gone.
+        RequireKernel();
+        var sleepers = new List<DaemonProcess>();
+        try
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                sleepers.Add(DaemonProcess.Start(["-n", "sleep", "60"], binary: "unshare"));
+            }
+
+            long own = InodeOf(Environment.ProcessId);
+            await Eventually.TrueAsync(() => sleepers.All(s => File.Exists($"/proc/{s.Pid}/ns/net") && InodeOf(s.Pid) != own), "every process is in a namespace of its own");
+            long[] inodes = [.. sleepers.Select(s => InodeOf(s.Pid))];
+            Assert.Equal(100, WatchedInodes().Intersect(inodes).Count());
+
+            sleepers.ForEach(s => s.Signal(DaemonProcess.Sigkill));
+            foreach (DaemonProcess sleeper in sleepers)
+            {
+                await sleeper.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            }
+
+            Task<long[]> read = Task.Run(WatchedInodes, TestContext.Current.CancellationToken);
+            Assert.Same(read, await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken))); // else it never ended
+            Assert.Empty((await read).Intersect(inodes));
+        }
+        finally
+        {
+            sleepers.ForEach(s => s.Dispose());
+        }
+    }
+
+    [Fact]
     public void ABindMountDeletedIsGoneAtTheNextReadWithNoScanBetween()
     {
         RequireKernel();
