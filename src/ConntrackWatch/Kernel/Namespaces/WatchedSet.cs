@@ -23,8 +23,6 @@ internal sealed class WatchedSet(int maxNamespaces, int maxUserNamespaces) : IDi
 
     public bool TryGet(FileIdentity key, out WatchedNamespace watched) => _byKey.TryGetValue(key, out watched!);
 
-    public bool Contains(FileIdentity key) => _byKey.ContainsKey(key);
-
     /// <summary>The namespace watched whose inode is <paramref name="inode"/> (a bind mount's is its namespace's).</summary>
     public WatchedNamespace? WithInode(long inode) => _byInode.GetValueOrDefault(inode);
 
