@@ -15,7 +15,7 @@ namespace ConntrackWatch.Decisions;
 internal sealed class NamespaceWindows(int capacity, double spacingSeconds = 0)
 {
     private readonly Dictionary<FileIdentity, (SampleWindow Window, long Seen)> _others = [];
-    private readonly List<NamespaceDecision> _decisions = [];
+    private readonly RefilledList<NamespaceDecision> _decisions = new();
     private readonly List<NamespaceDecision> _unsorted = [];
     private long[] _order = [];
     private int[] _places = [];
@@ -53,7 +53,7 @@ internal sealed class NamespaceWindows(int capacity, double spacingSeconds = 0)
         long? ceiling = reading.Ceiling.Value?.Entries;
         RaiseDecision host = ThresholdPolicy.Decide(_host, settings, ceiling, total - reading.Count.Value);
 
-        _decisions.Clear();
+        _decisions.Refill();
         _unsorted.Clear();
         if (reading.Namespaces is not { } namespaces)
         {
@@ -93,7 +93,7 @@ internal sealed class NamespaceWindows(int capacity, double spacingSeconds = 0)
 
         DropVanished();
         SortFullestFirst();
-        return new Verdict(chosen, host, _decisions, total, fullest);
+        return new Verdict(chosen, host, _decisions.Items, total, fullest);
     }
 
     // The counts are sorted with each decision's place, then the decisions copied in that order: a decision is a

@@ -1,3 +1,4 @@
+using ConntrackWatch.Kernel;
 using ConntrackWatch.Kernel.Namespaces;
 
 namespace ConntrackWatch.Decisions;
@@ -8,13 +9,13 @@ namespace ConntrackWatch.Decisions;
 /// </summary>
 /// <param name="Decision">What the daemon does: the decision of the namespace it acts for.</param>
 /// <param name="Host">The host namespace's own decision.</param>
-/// <param name="Others">Each other namespace read at this poll with its decision; the list is reused at the next poll.</param>
+/// <param name="Others">Each other namespace read at this poll with its decision, the fullest first: this poll's own items.</param>
 /// <param name="TotalEntries">Entries across every namespace read, the host's included: the memory in use.</param>
 /// <param name="Fullest">The namespace with the most entries; null when it is the host's.</param>
 internal readonly record struct Verdict(
     RaiseDecision Decision,
     RaiseDecision Host,
-    IReadOnlyList<NamespaceDecision> Others,
+    PollItems<NamespaceDecision> Others,
     long TotalEntries,
     NamespaceDecision? Fullest)
 {
@@ -25,7 +26,7 @@ internal readonly record struct Verdict(
     public long FullestCount => Fullest?.Decision.Count ?? Host.Count;
 
     /// <summary>A verdict on the host alone (Conntrack:Namespaces=Host).</summary>
-    public static Verdict HostOnly(in RaiseDecision host) => new(host, host, [], host.Count, null);
+    public static Verdict HostOnly(in RaiseDecision host) => new(host, host, default, host.Count, null);
 }
 
 /// <summary>One namespace other than the host's, and what the policy decided for it.</summary>

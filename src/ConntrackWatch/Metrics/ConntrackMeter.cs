@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using ConntrackWatch.Configuration;
 using ConntrackWatch.Decisions;
+using ConntrackWatch.Kernel;
 using ConntrackWatch.Kernel.Namespaces;
 using ConntrackWatch.Service;
 using Microsoft.Extensions.Options;
@@ -76,7 +77,7 @@ internal sealed class ConntrackMeter : IPollPublisher, IDisposable
             if (report.Reading.Namespaces is not null && _namespaces.Length > 0)
             {
                 _namespaces[_namespaceCount++] = (NamespaceNames.Host, report.Verdict.Host.Count);
-                IReadOnlyList<NamespaceDecision> others = report.Verdict.Others;
+                PollItems<NamespaceDecision> others = report.Verdict.Others;
                 int count = Math.Min(others.Count, _namespaces.Length - 1);
                 for (int i = 0; i < count; i++)
                 {

@@ -1,4 +1,5 @@
 using ConntrackWatch.Decisions;
+using ConntrackWatch.Kernel;
 using ConntrackWatch.Kernel.Namespaces;
 
 namespace ConntrackWatch.Metrics;
@@ -18,7 +19,7 @@ internal static class NamespaceLabels
     /// Whether namespace <paramref name="index"/> of the first <paramref name="count"/> of <paramref name="others"/>
     /// shares its name (and, with <paramref name="byInode"/>, its inode) with another of them, or with the host's series.
     /// </summary>
-    public static bool Collides(IReadOnlyList<NamespaceDecision> others, int count, int index, long? hostInode, bool byInode)
+    public static bool Collides(PollItems<NamespaceDecision> others, int count, int index, long? hostInode, bool byInode)
     {
         NamespaceReading self = others[index].Namespace;
         if (self.Name == NamespaceNames.Host && (!byInode || self.Inode == hostInode))

@@ -66,12 +66,13 @@ internal static class PrometheusText
         int length = header.Length;
         Verdict verdict = report.Verdict;
         long? hostDrops = report.Counters?.TableFull;
-        length += Series(destination[length..], name, NamespaceNames.Host, null, report.Reading.Namespaces!.HostInode, drops ? hostDrops : verdict.Host.Count);
+        long? hostInode = report.Reading.Namespaces?.HostInode;
+        length += Series(destination[length..], name, NamespaceNames.Host, null, hostInode, drops ? hostDrops : verdict.Host.Count);
         int count = Math.Min(verdict.Others.Count, limit - 1);
         for (int i = 0; i < count; i++)
         {
             NamespaceReading other = verdict.Others[i].Namespace;
-            ulong? suffix = NamespaceLabels.Collides(verdict.Others, count, i, report.Reading.Namespaces.HostInode, byInode: true) ? other.Key.Inode : null;
+            ulong? suffix = NamespaceLabels.Collides(verdict.Others, count, i, hostInode, byInode: true) ? other.Key.Inode : null;
             length += Series(destination[length..], name, other.Name, suffix, other.Inode, drops ? other.Counters.TableFull : other.Count);
         }
 

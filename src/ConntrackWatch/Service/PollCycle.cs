@@ -25,7 +25,7 @@ internal sealed partial class PollCycle(
     private readonly RepeatLimiter _readFaults = new(time);
     private readonly RepeatLimiter _ceilingFaults = new(time);
     private readonly RepeatLimiter _nearCeiling = new(time);
-    private NamespaceSet? _namespacesSeen;
+    private NamespaceSight? _namespacesSeen;
     private string _namespacesProblem = string.Empty;
     private NamespaceWindows? _windows;
     private ConntrackLayout? _layout;
@@ -92,14 +92,14 @@ internal sealed partial class PollCycle(
     }
 
     /// <summary>
-    /// What could not be seen, logged when it changes (each scan makes a new set); and an alarm while the entries of
+    /// What could not be seen, logged when it changes (a scan that sees otherwise makes a new sight); and an alarm while the entries of
     /// all namespaces together near the memory ceiling, which a single namespace's figures never show.
     /// </summary>
     private void ReportNamespaces(NamespaceSet namespaces, in Verdict verdict, long? ceiling, ConntrackOptions options)
     {
-        if (!ReferenceEquals(namespaces, _namespacesSeen))
+        if (!ReferenceEquals(namespaces.Sight, _namespacesSeen))
         {
-            _namespacesSeen = namespaces;
+            _namespacesSeen = namespaces.Sight;
             // At most UnseenListed of them by name: an entry of bounded size however many namespaces hide.
             int more = namespaces.Unseen.Count - UnseenListed;
             string problem = namespaces.Unseen.Count == 0

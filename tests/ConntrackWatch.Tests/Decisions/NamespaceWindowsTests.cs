@@ -19,7 +19,7 @@ public sealed class NamespaceWindowsTests
         default,
         KernelResult.Ok("ctnetlink", new ConntrackCounters(0, 0, 0, null)),
         KernelResult.Ok<MemoryCeiling?>("meminfo", ceiling is { } c ? new MemoryCeiling(c, 1L << 32, 70, 320, "test") : null),
-        Namespaces: new NamespaceSet(others, 4026531833, [], null));
+        Namespaces: new NamespaceSet([.. others], 4026531833, [], null));
 
     [Fact]
     public void RaisesForTheNamespaceThatReachedTheMarkWhileTheHostIsIdle()
@@ -38,6 +38,24 @@ public sealed class NamespaceWindowsTests
         Assert.Equal(4, verdict.NamespaceCount);
         Assert.Equal("web", verdict.Fullest?.Namespace.Name);
         Assert.Equal(["web", "db", "empty"], verdict.Others.Select(o => o.Namespace.Name));
+    }
+
+    [Fact]
+    public void AVerdictKeptPastTheNextPollNeverShowsThatPollsDecisionsAsItsOwn()
+    {
+        var windows = new NamespaceWindows(4);
+        Verdict first = windows.AddAndDecide(Reading(2, 1000, 1_000_000, Namespace(1, "web", 700)), 0, Defaults);
+        NamespaceDecision[] kept = first.Others.ToArray();
+
+        Verdict second = windows.AddAndDecide(Reading(2, 1000, 1_000_000, Namespace(2, "db", 10), Namespace(3, "cache", 5)), 1, Defaults);
+
+        // The windows refill one list at each poll: the first verdict's view of it is spent, and says so.
+        var stale = Assert.Throws<InvalidOperationException>(() => first.Others.Count);
+        Assert.Contains("refilled", stale.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => first.Others[0]);
+        Assert.Equal(("web", 700L), (kept.Single().Namespace.Name, kept.Single().Decision.Count)); // a copy taken in time stays
+        Assert.Equal(["db", "cache"], second.Others.Select(o => o.Namespace.Name));
+        Assert.Equal("web", first.Fullest?.Namespace.Name); // a value of the verdict's own, not a view
     }
 
     [Fact]

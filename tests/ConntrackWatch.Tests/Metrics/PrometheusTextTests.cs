@@ -157,7 +157,7 @@ public sealed partial class PrometheusTextTests
 
     private static PollReport WithReadings(params NamespaceReading[] others)
     {
-        KernelReading reading = Reading with { Namespaces = new NamespaceSet(others, 4026531833, [], null) };
+        KernelReading reading = Reading with { Namespaces = new NamespaceSet([.. others], 4026531833, [], null) };
         var windows = new NamespaceWindows(2);
         Verdict verdict = windows.AddAndDecide(reading, 0, new PolicySettings(60, 2.0, TimeSpan.Zero));
         return Snapshot with { Reading = reading, Verdict = verdict };

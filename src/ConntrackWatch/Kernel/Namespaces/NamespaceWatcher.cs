@@ -29,7 +29,7 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
 
     private readonly WatchedSet _watched = new(maxNamespaces, maxUserNamespaces);
     private readonly Dictionary<FileIdentity, string> _unreadable = [];
-    private readonly List<NamespaceReading> _readings = [];
+    private readonly RefilledList<NamespaceReading> _readings = new();
     private readonly List<int> _pids = [];
     private readonly HashSet<FileIdentity> _seen = [];
     private readonly List<FileIdentity> _stale = [];
@@ -47,7 +47,7 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
     private UserNamespaceProbe? _owners;
     private BindMountScan? _bindMounts;
     private NamespaceNames.RootOwnedCheck? _rootOwned;
-    private NamespaceSet _set = new([], null, [], null);
+    private NamespaceSight _sight = NamespaceSight.Nothing;
 
     /// <summary>Reads every namespace but the host's, scanning for new ones when <paramref name="scanInterval"/> has passed.</summary>
     public NamespaceSet Read(string procRoot, TimeSpan scanInterval)
@@ -88,7 +88,7 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
             Scan(procRoot);
         }
 
-        _readings.Clear();
+        _readings.Refill();
         List<FileIdentity>? gone = null;
         foreach (WatchedNamespace watched in _watched.Values)
         {
@@ -113,7 +113,7 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
             _nextScan = 0; // another process may still hold it: look again at the next poll
         }
 
-        return _set;
+        return new NamespaceSet(_readings.Items, _sight);
     }
 
     public void Dispose()
@@ -127,8 +127,8 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
     {
         _watched.Clear();
         _unreadable.Clear();
-        _readings.Clear();
-        _set = new NamespaceSet(_readings, null, [], null);
+        _readings.Refill();
+        _sight = NamespaceSight.Nothing;
     }
 
     private void Scan(string procRoot)
@@ -139,7 +139,7 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
             string why = FileIdentity.IsDeniedOnTheWay(_hostStatFile)
                 ? "cannot be examined (permission denied)"
                 : "is missing (a kernel without CONFIG_NF_CONNTRACK_PROCFS, or no nf_conntrack module)";
-            _set = new NamespaceSet(_readings, null, [], $"{_hostStatFile} {why}, so only the host's namespace is watched");
+            _sight = new NamespaceSight(null, [], $"{_hostStatFile} {why}, so only the host's namespace is watched");
             return;
         }
 
@@ -222,9 +222,9 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
 
         string? limitation = overflow.Describe(maxNamespaces, maxUserNamespaces);
         // A new set only when what it says changed: the poll logs each new one, and a scan leaves no garbage.
-        if (_set.HostInode != hostInode || _set.Limitation != limitation || _set.IsHost != ownIsHost || !_set.Unseen.SequenceEqual(_unseen))
+        if (_sight.HostInode != hostInode || _sight.Limitation != limitation || _sight.IsHost != ownIsHost || !_sight.Unseen.SequenceEqual(_unseen))
         {
-            _set = new NamespaceSet(_readings, hostInode, [.. _unseen], limitation, ownIsHost);
+            _sight = new NamespaceSight(hostInode, [.. _unseen], limitation, ownIsHost);
         }
     }
 

@@ -54,7 +54,7 @@ public sealed class NamespaceWatcherTests : IDisposable
         string unseen = Assert.Single(set.Unseen);
         Assert.StartsWith($"pid 100 (hidden) (ns {_tree.NamespaceInodeOf(100)}): its stat file {_tree.PathOf($"100/{FakeProcTree.Stat}")} cannot be read (not a regular file but a FIFO", unseen, StringComparison.Ordinal);
         _time.Advance(ScanInterval);
-        Assert.Same(set, _watcher.Read(_tree.Root, ScanInterval)); // said once, kept while it lasts: no new set, no garbage
+        Assert.Same(set.Sight, _watcher.Read(_tree.Root, ScanInterval).Sight); // said once, kept while it lasts: no new sight, no garbage
     }
 
     [Fact]
@@ -108,6 +108,22 @@ public sealed class NamespaceWatcherTests : IDisposable
         _tree.WithProcessNamespace(100, entries: 20); // the kernel's file shows the new count at the next read
 
         Assert.Equal(20, _watcher.Read(_tree.Root, ScanInterval).Others.Single().Count);
+    }
+
+    [Fact]
+    public void ASetKeptPastTheNextReadThrowsRatherThanShowThatReadsCounts()
+    {
+        _tree.WithProcessNamespace(100, entries: 10);
+        NamespaceSet first = _watcher.Read(_tree.Root, ScanInterval);
+        NamespaceReading[] copied = first.Others.ToArray();
+        _tree.WithProcessNamespace(100, entries: 20);
+
+        NamespaceSet second = _watcher.Read(_tree.Root, ScanInterval);
+
+        Assert.Equal(20, second.Others.Single().Count);
+        Assert.Throws<InvalidOperationException>(() => first.Others.Single()); // not 20 shown as the first read's count
+        Assert.Throws<InvalidOperationException>(() => first.TotalWith(0));
+        Assert.Equal(10, copied.Single().Count);
     }
 
     [Fact]
