@@ -41,7 +41,7 @@ public class CompletePollBenchmarks
         _services = new ServiceCollection()
             .AddSingleton(configuration)
             .AddSingleton(new ConfigurationFileErrors())
-            .AddSingleton(new SystemdNotifier(socket))
+            .AddSingleton(new StatusSender(socket))
             .AddLogging(logging => logging.ClearProviders())
             .AddConntrackWatchCore()
             .BuildServiceProvider();

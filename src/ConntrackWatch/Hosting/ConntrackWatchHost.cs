@@ -8,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serilog;
@@ -39,8 +40,16 @@ internal static class ConntrackWatchHost
         builder.Services.AddConntrackWatchCore();
         settings.Services?.Invoke(builder.Services);
 
-        // Not AddSystemd(): its lifetime would send READY=1 at host start, before the first poll, which must come
-        // first (the learned max restored, the first reading taken). NOTIFY_SOCKET decides.
+        // systemd's lifetime sends READY=1 once every service has started: the worker's start takes the first
+        // reading and restores the learned max, so both come before it. AddSystemd() switches it on where the parent
+        // is systemd (or the process is a container's PID 1); sd_notify(3) speaks wherever NOTIFY_SOCKET is set, so a
+        // supervisor that sets it (a test's socket, a Type=notify service run through a wrapper) is told the same.
+        builder.Services.AddSystemd();
+        if (!SystemdHelpers.IsSystemdService() && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NOTIFY_SOCKET")))
+        {
+            builder.Services.AddSingleton<IHostLifetime, SystemdLifetime>();
+        }
+
         builder.Services.AddHostedService<StoppingNotice>();
         builder.Services.AddHostedService<ReloadSignalService>();
         builder.Services.AddHostedService(services => new WatchdogService(
@@ -79,7 +88,8 @@ internal static class ConntrackWatchHost
         services.AddSingleton<RaiseApplier>();
         services.AddSingleton<CounterWatch>();
         services.AddSingleton<PollCycle>();
-        services.TryAddSingleton(_ => SystemdNotifier.FromEnvironment());
+        services.TryAddSingleton(_ => StatusSender.FromEnvironment());
+        services.TryAddSingleton<ISystemdNotifier, SystemdNotifier>();
 
         // The publishers of each poll's report, in this order: the textfile, the meter, then systemd's STATUS= line.
         services.AddSingleton<MetricsPublisher>();

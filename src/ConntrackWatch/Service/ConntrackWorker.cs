@@ -24,28 +24,41 @@ internal sealed partial class ConntrackWorker(
     private readonly IPollPublisher[] _publishers = [.. publishers];
     private readonly Func<PollReport> _poll = cycle.PollOnce;
     private readonly RepeatLimiter _failures = new(time);
+    private PeriodicTimer? _timer;
+    private TimeSpan _interval;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// The first poll, before the host counts as started: systemd hears READY=1 only after it has read conntrack
+    /// (and restored the learned max), so <c>systemctl start</c> returns with the max in force. The interval is
+    /// timed from here: the timer exists before the first poll.
+    /// </summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         string configuration = settings.Current.Describe();
         string textfile = metrics.Value.ResolveTextfile() ?? "off";
         LogStarted(Environment.ProcessId, configuration, textfile, MetricsOptions.MeterName);
-        TimeSpan interval = settings.Current.PollInterval;
-        using var timer = new PeriodicTimer(interval, time);
+        _interval = settings.Current.PollInterval;
+        _timer = new PeriodicTimer(_interval, time);
+        PollAndReport();
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using PeriodicTimer timer = _timer ?? throw new InvalidOperationException("the worker polls only once started");
         try
         {
-            do
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 // A reloaded interval takes effect from this poll on: the next tick is that far away.
-                if (settings.Current.PollInterval != interval)
+                if (settings.Current.PollInterval != _interval)
                 {
-                    interval = settings.Current.PollInterval;
-                    timer.Period = interval;
+                    _interval = settings.Current.PollInterval;
+                    timer.Period = _interval;
                 }
 
                 PollAndReport();
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -53,6 +66,12 @@ internal sealed partial class ConntrackWorker(
         }
 
         LogStopping(cycle.RaisesTotal);
+    }
+
+    public override void Dispose()
+    {
+        _timer?.Dispose(); // where the host stopped before the loop ran
+        base.Dispose();
     }
 
     /// <summary>One poll, then its report to every publisher.</summary>

@@ -4,41 +4,43 @@ using System.Buffers.Text;
 using ConntrackWatch.Configuration;
 using ConntrackWatch.Decisions;
 using ConntrackWatch.Service;
+using Microsoft.Extensions.Hosting.Systemd;
+using System.Net.Sockets;
 
 namespace ConntrackWatch.Systemd;
 
 /// <summary>
-/// What systemd hears from the daemon: READY=1 after the first poll, a STATUS= line after each, RELOADING=1 and
-/// STOPPING=1 around reloads and shutdown, and whether polls are completing, for the watchdog.
+/// What systemd hears from the daemon beyond the host's lifetime (READY=1 once the services have started, which
+/// is after the first poll, and STOPPING=1): a STATUS= line after each poll, RELOADING=1 then READY=1 around a
+/// reload, and whether polls are completing, for the watchdog.
 /// </summary>
-internal sealed class ServiceNotifications(SystemdNotifier notifier, TimeProvider time, ConntrackSettings settings) : IPollPublisher
+internal sealed class ServiceNotifications(StatusSender sender, ISystemdNotifier systemd, TimeProvider time, ConntrackSettings settings)
+    : IPollPublisher
 {
     private readonly byte[] _status = new byte[1024];
     private long _lastPollCompleted;
     private bool _ready;
 
-    public bool IsReady => _ready;
+    /// <summary>Whether a poll has been published: the worker's start makes the first, before READY=1.</summary>
+    public bool IsReady => Volatile.Read(ref _ready);
 
     private static ReadOnlySpan<byte> Withheld => "see the journal"u8;
 
-    /// <summary>
-    /// READY=1 after the first poll, whether it read conntrack, found it absent or hit a fault it logged: in each
-    /// case the daemon is up and watching. Later polls only update STATUS=.
-    /// </summary>
+    /// <summary>The STATUS= line of each poll, whether it read conntrack, found it absent or hit a fault it logged.</summary>
     public void Publish(in PollReport report)
     {
         Volatile.Write(ref _lastPollCompleted, time.GetTimestamp());
-        ReadOnlySpan<byte> prefix = _ready ? "STATUS="u8 : "READY=1\nSTATUS="u8;
+        ReadOnlySpan<byte> prefix = "STATUS="u8;
         prefix.CopyTo(_status);
         int length = prefix.Length + WriteStatusLine(report, _status.AsSpan(prefix.Length));
-        if (!notifier.Send(_status.AsSpan(0, length), valueStart: prefix.Length) && notifier.IsEnabled)
+        if (!sender.Send(_status.AsSpan(0, length), valueStart: prefix.Length) && sender.IsEnabled)
         {
-            // Names are escaped where they enter, so this is a defence in depth: READY=1 must still go out.
+            // Names are escaped where they enter, so this is a defence in depth: the line still changes.
             Withheld.CopyTo(_status.AsSpan(prefix.Length));
-            notifier.Send(_status.AsSpan(0, prefix.Length + Withheld.Length));
+            sender.Send(_status.AsSpan(0, prefix.Length + Withheld.Length));
         }
 
-        _ready = true;
+        Volatile.Write(ref _ready, true);
     }
 
     /// <summary>Polls are completing: the last one finished within one poll interval plus <paramref name="slack"/>.</summary>
@@ -48,14 +50,32 @@ internal sealed class ServiceNotifications(SystemdNotifier notifier, TimeProvide
         return last != 0 && time.GetElapsedTime(last) <= settings.Current.PollInterval + slack;
     }
 
-    public void Reloading() => notifier.Send(string.Create(CultureInfo.InvariantCulture,
-        $"RELOADING=1\nMONOTONIC_USEC={MonotonicMicroseconds()}"));
+    public void Reloading() => Notify(new ServiceState(string.Create(CultureInfo.InvariantCulture,
+        $"RELOADING=1\nMONOTONIC_USEC={MonotonicMicroseconds()}")));
 
-    public void Reloaded() => notifier.Send("READY=1");
+    public void Reloaded() => Notify(ServiceState.Ready);
 
-    public void Stopping() => notifier.Send("STOPPING=1\nSTATUS=stopping");
+    /// <summary>What <c>systemctl status</c> shows while the host stops; its lifetime sends STOPPING=1 itself.</summary>
+    public void Stopping() => Notify(new ServiceState("STATUS=stopping"));
 
-    public void Watchdog() => notifier.Send("WATCHDOG=1");
+    public void Watchdog() => sender.Send("WATCHDOG=1"u8);
+
+    // The package's notifier throws when the socket is gone: notifications are advisory, the daemon's work goes on.
+    private void Notify(ServiceState state)
+    {
+        if (!systemd.IsEnabled)
+        {
+            return;
+        }
+
+        try
+        {
+            systemd.Notify(state);
+        }
+        catch (SocketException)
+        {
+        }
+    }
 
     /// <summary>One line with plain integers, for <c>systemctl status</c>.</summary>
     public static string StatusLine(in PollReport report)

@@ -5,10 +5,12 @@ using ConntrackWatch.Service;
 using ConntrackWatch.Systemd;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
+using NSubstitute;
 
 namespace ConntrackWatch.Tests.Support;
 
@@ -40,7 +42,8 @@ public sealed class PollHarness : IDisposable
             .AddSingleton<IConfiguration>(Configuration)
             .AddSingleton(new ConfigurationFileErrors())
             .AddSingleton<TimeProvider>(Time)
-            .AddSingleton(new SystemdNotifier(notifySocket))
+            .AddSingleton(new StatusSender(notifySocket))
+            .AddSingleton(Systemd)
             .AddLogging(logging => logging.AddFakeLogging().SetMinimumLevel(LogLevel.Debug))
             .AddConntrackWatchCore()
             .AddSingleton<IPollPublisher>(Published)
@@ -52,6 +55,9 @@ public sealed class PollHarness : IDisposable
     public FakeProcTree Tree { get; }
 
     public FakeTimeProvider Time { get; } = new();
+
+    /// <summary>What the host's systemd notifier is told (reload, stop): a substitute that is enabled.</summary>
+    public ISystemdNotifier Systemd { get; } = CreateSystemd();
 
     /// <summary>Every report the daemon's loop (or <see cref="PollAndPublish"/>) published, in order.</summary>
     internal ReportRecorder Published { get; } = new();
@@ -90,5 +96,12 @@ public sealed class PollHarness : IDisposable
     {
         _services.Dispose();
         Tree.Dispose();
+    }
+
+    private static ISystemdNotifier CreateSystemd()
+    {
+        ISystemdNotifier systemd = Substitute.For<ISystemdNotifier>();
+        systemd.IsEnabled.Returns(true);
+        return systemd;
     }
 }

@@ -2,6 +2,8 @@ using ConntrackWatch.Decisions;
 using ConntrackWatch.Service;
 using ConntrackWatch.Systemd;
 using ConntrackWatch.Tests.Support;
+using Microsoft.Extensions.Hosting.Systemd;
+using NSubstitute;
 
 namespace ConntrackWatch.Tests.Systemd;
 
@@ -10,7 +12,7 @@ public sealed class ServiceNotificationsTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void SendsReadyWithTheStatusAfterTheFirstPollThenOnlyTheStatus(bool abstractSocket)
+    public void SendsTheStatusOfEachPollAndLeavesReadinessToTheHostsLifetime(bool abstractSocket)
     {
         using var notify = new NotifySocket(abstractSocket);
         using var harness = new PollHarness(FakeProcTree.Modern(count: 1234, max: 262144, memTotalKib: 1024 * 1024), notify.EnvironmentValue);
@@ -20,12 +22,14 @@ public sealed class ServiceNotificationsTests
         notifications.Publish(harness.Poll());
 
         long ceiling = 1024L * 1024 * 1024 * 70 / 100 / (256 + IntPtr.Size);
-        Assert.Equal($"READY=1\nSTATUS=count 1234 of max 262144 (0.5%), ceiling {ceiling}", notify.Receive());
         Assert.Equal($"STATUS=count 1234 of max 262144 (0.5%), ceiling {ceiling}", notify.Receive());
+        Assert.Equal($"STATUS=count 1234 of max 262144 (0.5%), ceiling {ceiling}", notify.Receive());
+        Assert.True(notifications.IsReady);
+        harness.Systemd.DidNotReceiveWithAnyArgs().Notify(default);
     }
 
     [Fact]
-    public void AStatusValueWithALineFeedIsNeverSentAndReadinessStillIs()
+    public void AStatusValueWithALineFeedIsNeverSentAndTheLineStillChanges()
     {
         // Names are escaped where they enter; this is the sender's own refusal, for any value that slipped through.
         using var notify = new NotifySocket();
@@ -35,7 +39,7 @@ public sealed class ServiceNotificationsTests
         notifications.Publish(Reports.Of(PollOutcome.Skipped, "x\nSTOPPING=1\nx"));
         notifications.Publish(Reports.Of(PollOutcome.Skipped, "nul\0MAINPID=1"));
 
-        Assert.Equal("READY=1\nSTATUS=see the journal", notify.Receive());
+        Assert.Equal("STATUS=see the journal", notify.Receive());
         Assert.Equal("STATUS=see the journal", notify.Receive());
     }
 
@@ -69,28 +73,54 @@ public sealed class ServiceNotificationsTests
     [Fact]
     public void AnnouncesAReloadWithTheMonotonicClockThenReadiness()
     {
-        using var notify = new NotifySocket();
-        using var harness = new PollHarness(FakeProcTree.Modern(count: 1, max: 100), notify.EnvironmentValue);
+        using var harness = new PollHarness(FakeProcTree.Modern(count: 1, max: 100));
+        var sent = new List<string>();
+        harness.Systemd.WhenForAnyArgs(s => s.Notify(default)).Do(call => sent.Add(call.Arg<ServiceState>().ToString()));
         var notifications = harness.Get<ServiceNotifications>();
         long before = (long)(System.Diagnostics.Stopwatch.GetTimestamp() * (1_000_000.0 / System.Diagnostics.Stopwatch.Frequency));
 
         notifications.Reloading();
         notifications.Reloaded();
 
-        string reloading = notify.Receive();
-        Assert.StartsWith("RELOADING=1\nMONOTONIC_USEC=", reloading, StringComparison.Ordinal);
-        long usec = long.Parse(reloading.Split('=')[^1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(2, sent.Count);
+        Assert.StartsWith("RELOADING=1\nMONOTONIC_USEC=", sent[0], StringComparison.Ordinal);
+        long usec = long.Parse(sent[0].Split('=')[^1], System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(usec, before, before + 10_000_000);
-        Assert.Equal("READY=1", notify.Receive());
+        Assert.Equal("READY=1", sent[1]);
+    }
+
+    [Fact]
+    public void AReloadOrStopGoesOnWhenSystemdsSocketIsGone()
+    {
+        using var harness = new PollHarness(FakeProcTree.Modern(count: 1, max: 100));
+        harness.Systemd.WhenForAnyArgs(s => s.Notify(default)).Do(_ => throw new System.Net.Sockets.SocketException(111));
+        var notifications = harness.Get<ServiceNotifications>();
+
+        notifications.Reloading();
+        notifications.Reloaded();
+        notifications.Stopping();
+
+        harness.Systemd.ReceivedWithAnyArgs(3).Notify(default);
+    }
+
+    [Fact]
+    public void SaysNothingToANotifierThatIsNotEnabled()
+    {
+        using var harness = new PollHarness(FakeProcTree.Modern(count: 1, max: 100));
+        harness.Systemd.IsEnabled.Returns(false);
+
+        harness.Get<ServiceNotifications>().Reloading();
+
+        harness.Systemd.DidNotReceiveWithAnyArgs().Notify(default);
     }
 
     [Fact]
     public void DoesNothingOutsideSystemd()
     {
-        using var notifier = new SystemdNotifier(null);
+        using var notifier = new StatusSender(null);
 
         Assert.False(notifier.IsEnabled);
-        Assert.False(notifier.Send("READY=1"));
+        Assert.False(notifier.Send("WATCHDOG=1"u8));
     }
 
     [Theory]

@@ -17,7 +17,7 @@ public sealed class WatchdogServiceTests
         using var watchdog = new WatchdogService(notifications, harness.Time, logger, TimeSpan.FromSeconds(30));
         CancellationToken cancel = TestContext.Current.CancellationToken;
         notifications.Publish(harness.Poll());
-        Assert.StartsWith("READY=1", notify.Receive(), StringComparison.Ordinal);
+        Assert.StartsWith("STATUS=count 1 of max 100", notify.Receive(), StringComparison.Ordinal);
 
         await watchdog.StartAsync(cancel);
         await Eventually.TrueAsync(() => logger.Collector.GetSnapshot().Any(r => r.Id.Id == LogEvents.WatchdogEnabled), "the watchdog started");
