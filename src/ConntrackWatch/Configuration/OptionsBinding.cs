@@ -1,3 +1,6 @@
+using ConntrackWatch.Decisions;
+using ConntrackWatch.Kernel;
+using ConntrackWatch.Kernel.Namespaces;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.CommandLine;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
@@ -12,26 +15,38 @@ namespace ConntrackWatch.Configuration;
 /// </summary>
 internal static class OptionsBinding
 {
-    public static IReadOnlyList<string> ConntrackKeys { get; } =
+    // Every key each section has, with the shape of its value: one table, from which the names and the checks come.
+    private static readonly (string Name, ValueShape Shape)[] Conntrack =
     [
-        nameof(ConntrackOptions.PollInterval), nameof(ConntrackOptions.CountSource), nameof(ConntrackOptions.ProcRoot),
-        nameof(ConntrackOptions.HighWaterPercent), nameof(ConntrackOptions.RaiseMultiplier),
-        nameof(ConntrackOptions.MemoryCeilingPercent), nameof(ConntrackOptions.BytesPerEntry),
-        nameof(ConntrackOptions.CeilingRefreshInterval), nameof(ConntrackOptions.WindowLength),
-        nameof(ConntrackOptions.AlarmRepeatInterval), nameof(ConntrackOptions.DryRun),
-        nameof(ConntrackOptions.StatsSource), nameof(ConntrackOptions.Lookahead),
-        nameof(ConntrackOptions.ResizeBuckets), nameof(ConntrackOptions.EntriesPerBucket),
-        nameof(ConntrackOptions.RestoreLearnedMax), nameof(ConntrackOptions.StateDirectory),
-        nameof(ConntrackOptions.Namespaces), nameof(ConntrackOptions.NamespaceScanInterval), nameof(ConntrackOptions.RaiseFor),
-        nameof(ConntrackOptions.Breakdown), nameof(ConntrackOptions.BreakdownTop),
+        (nameof(ConntrackOptions.PollInterval), ValueShape.Duration), (nameof(ConntrackOptions.CountSource), ValueShape.Choice<CountSource>()),
+        (nameof(ConntrackOptions.ProcRoot), ValueShape.Text), (nameof(ConntrackOptions.HighWaterPercent), ValueShape.Integer),
+        (nameof(ConntrackOptions.RaiseMultiplier), ValueShape.Number), (nameof(ConntrackOptions.MemoryCeilingPercent), ValueShape.Integer),
+        (nameof(ConntrackOptions.BytesPerEntry), ValueShape.Integer), (nameof(ConntrackOptions.CeilingRefreshInterval), ValueShape.Duration),
+        (nameof(ConntrackOptions.WindowLength), ValueShape.Duration), (nameof(ConntrackOptions.AlarmRepeatInterval), ValueShape.Duration),
+        (nameof(ConntrackOptions.DryRun), ValueShape.Boolean), (nameof(ConntrackOptions.StatsSource), ValueShape.Choice<StatsSource>()),
+        (nameof(ConntrackOptions.Lookahead), ValueShape.Duration), (nameof(ConntrackOptions.ResizeBuckets), ValueShape.Boolean),
+        (nameof(ConntrackOptions.EntriesPerBucket), ValueShape.Integer), (nameof(ConntrackOptions.RestoreLearnedMax), ValueShape.Boolean),
+        (nameof(ConntrackOptions.StateDirectory), ValueShape.Text), (nameof(ConntrackOptions.Namespaces), ValueShape.Choice<NamespaceMode>()),
+        (nameof(ConntrackOptions.NamespaceScanInterval), ValueShape.Duration), (nameof(ConntrackOptions.RaiseFor), ValueShape.Choice<RaiseFor>()),
+        (nameof(ConntrackOptions.Breakdown), ValueShape.Boolean), (nameof(ConntrackOptions.BreakdownTop), ValueShape.Integer),
     ];
 
-    public static IReadOnlyList<string> JournaldKeys { get; } =
+    private static readonly (string Name, ValueShape Shape)[] Journald =
     [
-        nameof(JournaldOptions.Enabled), nameof(JournaldOptions.SocketPath), nameof(JournaldOptions.SyslogIdentifier),
+        (nameof(JournaldOptions.Enabled), ValueShape.Boolean), (nameof(JournaldOptions.SocketPath), ValueShape.Text),
+        (nameof(JournaldOptions.SyslogIdentifier), ValueShape.Text),
     ];
 
-    public static IReadOnlyList<string> MetricsKeys { get; } = [nameof(MetricsOptions.TextfilePath), nameof(MetricsOptions.NamespaceSeries)];
+    private static readonly (string Name, ValueShape Shape)[] Metrics =
+    [
+        (nameof(MetricsOptions.TextfilePath), ValueShape.Text), (nameof(MetricsOptions.NamespaceSeries), ValueShape.Integer),
+    ];
+
+    public static IReadOnlyList<string> ConntrackKeys { get; } = [.. Conntrack.Select(k => k.Name)];
+
+    public static IReadOnlyList<string> JournaldKeys { get; } = [.. Journald.Select(k => k.Name)];
+
+    public static IReadOnlyList<string> MetricsKeys { get; } = [.. Metrics.Select(k => k.Name)];
 
     /// <summary>The sections ConntrackWatch reads; any other is a typo.</summary>
     public static IReadOnlyList<string> Sections { get; } =
@@ -47,7 +62,7 @@ internal static class OptionsBinding
     };
 
     public static void Bind(IConfiguration configuration, MetricsOptions options) =>
-        Guard<MetricsOptions>(configuration, MetricsOptions.SectionName, MetricsKeys, () =>
+        Guard<MetricsOptions>(configuration, MetricsOptions.SectionName, Metrics, () =>
             configuration.GetSection(MetricsOptions.SectionName).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true));
 
     /// <summary>Binds the Conntrack section, after checking that every section in every layer is one ConntrackWatch reads.</summary>
@@ -58,15 +73,18 @@ internal static class OptionsBinding
             throw new OptionsValidationException(Options.DefaultName, typeof(ConntrackOptions), unknown);
         }
 
-        Guard<ConntrackOptions>(configuration, ConntrackOptions.SectionName, ConntrackKeys, () =>
+        Guard<ConntrackOptions>(configuration, ConntrackOptions.SectionName, Conntrack, () =>
             configuration.GetSection(ConntrackOptions.SectionName).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true));
     }
 
     public static void Bind(IConfiguration configuration, JournaldOptions options) =>
-        Guard<JournaldOptions>(configuration, JournaldOptions.SectionName, JournaldKeys, () =>
+        Guard<JournaldOptions>(configuration, JournaldOptions.SectionName, Journald, () =>
             configuration.GetSection(JournaldOptions.SectionName).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true));
 
-    private static void Guard<TOptions>(IConfiguration configuration, string section, IReadOnlyList<string> knownKeys, Action bind)
+    private static ValueShape? ShapeOf((string Name, ValueShape Shape)[] keys, string name) =>
+        Array.Find(keys, key => key.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).Shape;
+
+    private static void Guard<TOptions>(IConfiguration configuration, string section, (string Name, ValueShape Shape)[] knownKeys, Action bind)
     {
         IConfigurationSection values = configuration.GetSection(section);
         List<string> failures = UnknownKeys(values, knownKeys);
@@ -78,35 +96,34 @@ internal static class OptionsBinding
 
         try
         {
-            bind(); // ErrorOnUnknownConfiguration stays on, should a key ever get past the check above
+            bind(); // ErrorOnUnknownConfiguration stays on, should a key ever get past the checks above
         }
         catch (InvalidOperationException e)
         {
-            // A value of the wrong kind: "Failed to convert configuration value 'abc' at 'Conntrack:PollInterval'
-            // to type 'System.TimeSpan'", which names the key, the value and the type; passed on whole.
+            // Only what the shapes above let through and the binder still refuses: its message names the key and value.
             throw new OptionsValidationException(Options.DefaultName, typeof(TOptions), [e.Message]);
         }
     }
 
     /// <summary>Keys of the section that no option has: typos, named before the binder is asked.</summary>
-    private static List<string> UnknownKeys(IConfigurationSection section, IReadOnlyList<string> knownKeys)
+    private static List<string> UnknownKeys(IConfigurationSection section, (string Name, ValueShape Shape)[] knownKeys)
     {
-        string[] unknown = [.. section.GetChildren().Select(key => key.Key).Where(key => !knownKeys.Contains(key, StringComparer.OrdinalIgnoreCase))];
+        string[] unknown = [.. section.GetChildren().Select(key => key.Key).Where(key => ShapeOf(knownKeys, key) is null)];
         return unknown.Length == 0
             ? []
-            : [$"{section.Key} has keys ConntrackWatch does not know (a typo?): {string.Join(", ", unknown.Select(key => $"'{key}'"))}. Valid keys: {string.Join(", ", knownKeys)}."];
+            : [$"{section.Key} has keys ConntrackWatch does not know (a typo?): {string.Join(", ", unknown.Select(key => $"'{key}'"))}. Valid keys: {string.Join(", ", knownKeys.Select(k => k.Name))}."];
     }
 
     /// <summary>
-    /// A known key given an empty value (JSON null included), a list or an object: the binder would keep the
-    /// default without a word.
+    /// A known key given an empty value (JSON null included), a list or an object, which the binder would pass over
+    /// keeping the default without a word; or a value of the wrong kind.
     /// </summary>
-    private static List<string> MisshapenValues(IConfigurationSection section, IReadOnlyList<string> knownKeys)
+    private static List<string> MisshapenValues(IConfigurationSection section, (string Name, ValueShape Shape)[] knownKeys)
     {
         var failures = new List<string>();
         foreach (IConfigurationSection key in section.GetChildren())
         {
-            if (!knownKeys.Contains(key.Key, StringComparer.OrdinalIgnoreCase))
+            if (ShapeOf(knownKeys, key.Key) is not { } shape)
             {
                 continue; // named by UnknownKeys
             }
@@ -118,6 +135,10 @@ internal static class OptionsBinding
             else if (string.IsNullOrWhiteSpace(key.Value) && !EmptyMeansDefault.Contains(key.Path))
             {
                 failures.Add($"{key.Path} is empty (or null): give it a value, or leave the key out for its default.");
+            }
+            else if (!string.IsNullOrWhiteSpace(key.Value) && shape.Check(key.Path, key.Value) is { } wrong)
+            {
+                failures.Add(wrong);
             }
         }
 
