@@ -15,6 +15,12 @@ namespace Serilog.Sinks.JournaldNative;
 /// fallback writer at once, and Warning-and-above events are also kept (bounded, oldest dropped and counted) and
 /// delivered in order once journald is back.
 /// </summary>
+/// <remarks>
+/// Not an <see cref="IBatchedLogEventSink"/> behind Serilog's batching sink, nor a link of WriteTo.FallbackChain:
+/// that queue drops the newest event without a count, holds events for a batch, emits a failed batch again whole
+/// (what was sent before the failure twice) and hands a fallback only what it has given up for good, which breaks
+/// each promise above (README, "Logging", says how).
+/// </remarks>
 public sealed class JournaldSink : ILogEventSink, IDisposable
 {
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
