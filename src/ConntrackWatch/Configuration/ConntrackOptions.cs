@@ -21,6 +21,9 @@ public sealed record ConntrackOptions : IValidatableObject
 
     public string ProcRoot { get; set; } = "/proc";
 
+    /// <summary>Where the host's / is seen, for the container runtimes' records (names of containers and pods).</summary>
+    public string HostRoot { get; set; } = "/";
+
     public int HighWaterPercent { get; set; } = 60;
 
     public double RaiseMultiplier { get; set; } = 2.0;
@@ -81,14 +84,17 @@ public sealed record ConntrackOptions : IValidatableObject
 
     /// <summary>What the kernel reader needs of these options.</summary>
     internal ReadSettings Reading =>
-        new(ProcRoot, CountSource, StatsSource, MemoryCeilingPercent, BytesPerEntry, CeilingRefreshInterval, Namespaces, NamespaceScanInterval);
+        new(ProcRoot, CountSource, StatsSource, MemoryCeilingPercent, BytesPerEntry, CeilingRefreshInterval, Namespaces, NamespaceScanInterval)
+        {
+            HostRoot = HostRoot,
+        };
 
     /// <summary>What the threshold policy needs of these options.</summary>
     internal PolicySettings Policy => new(HighWaterPercent, RaiseMultiplier, Lookahead, RaiseFor);
 
     /// <summary>One line with every effective value, for the start-up and reload log.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"PollInterval={PollInterval:c} CountSource={CountSource} ProcRoot={ProcRoot} " +
+        $"PollInterval={PollInterval:c} CountSource={CountSource} ProcRoot={ProcRoot} HostRoot={HostRoot} " +
         $"HighWaterPercent={HighWaterPercent} RaiseMultiplier={RaiseMultiplier} " +
         $"MemoryCeilingPercent={MemoryCeilingPercent} BytesPerEntry={(BytesPerEntry is { } b ? b.ToString(CultureInfo.InvariantCulture) : "auto")} " +
         $"CeilingRefreshInterval={CeilingRefreshInterval:c} WindowLength={WindowLength:c} " +
@@ -109,6 +115,8 @@ public sealed record ConntrackOptions : IValidatableObject
             Enum.IsDefined(CountSource) ? null : Fail($"{nameof(CountSource)} must be Auto, CountFile or Table (found {CountSource})."),
             Path.IsPathFullyQualified(ProcRoot ?? string.Empty) ? null
                 : Fail($"{nameof(ProcRoot)} must be an absolute path such as /proc (found '{ProcRoot}')."),
+            Path.IsPathFullyQualified(HostRoot ?? string.Empty) ? null
+                : Fail($"{nameof(HostRoot)} must be an absolute path such as / (found '{HostRoot}')."),
             InRange(HighWaterPercent, nameof(HighWaterPercent), 1, 99),
             InRange(RaiseMultiplier, nameof(RaiseMultiplier), 1.01, 100.0),
             InRange(MemoryCeilingPercent, nameof(MemoryCeilingPercent), 1, 95),

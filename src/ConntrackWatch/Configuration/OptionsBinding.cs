@@ -19,7 +19,7 @@ internal static class OptionsBinding
     private static readonly (string Name, ValueShape Shape)[] Conntrack =
     [
         (nameof(ConntrackOptions.PollInterval), ValueShape.Duration), (nameof(ConntrackOptions.CountSource), ValueShape.Choice<CountSource>()),
-        (nameof(ConntrackOptions.ProcRoot), ValueShape.Text), (nameof(ConntrackOptions.HighWaterPercent), ValueShape.Integer),
+        (nameof(ConntrackOptions.ProcRoot), ValueShape.Text), (nameof(ConntrackOptions.HostRoot), ValueShape.Text), (nameof(ConntrackOptions.HighWaterPercent), ValueShape.Integer),
         (nameof(ConntrackOptions.RaiseMultiplier), ValueShape.Number), (nameof(ConntrackOptions.MemoryCeilingPercent), ValueShape.Integer),
         (nameof(ConntrackOptions.BytesPerEntry), ValueShape.Integer), (nameof(ConntrackOptions.CeilingRefreshInterval), ValueShape.Duration),
         (nameof(ConntrackOptions.WindowLength), ValueShape.Duration), (nameof(ConntrackOptions.AlarmRepeatInterval), ValueShape.Duration),

@@ -37,6 +37,14 @@ internal static class BreakdownAdvice
                 $"{idle} established TCP entries ({Percent(idle, total)}) have been idle for over {TableBreakdown.IdleThresholdSeconds / 3600} h, yet nf_conntrack_tcp_timeout_established keeps each for {timeout} s ({timeout / 86400.0:0.#} days): lowering it to {TableBreakdown.IdleThresholdSeconds} would free them (sysctl -w net.netfilter.nf_conntrack_tcp_timeout_established={TableBreakdown.IdleThresholdSeconds}; peers idle longer must then keep their connections alive)"));
         }
 
+        // The host's table holds what its containers and pods send: name the one whose traffic fills it.
+        if (breakdown.Owners is [{ Count: var owned } owner, ..] && owner.Owner.Kind is not (OwnerKind.Host or OwnerKind.Unknown)
+            && Dominant(owned, total))
+        {
+            advice.Add(Invariant(
+                $"{owner.Owner.Name} holds {Percent(owned, total)} of the table ({owned} of {total} entries, by the addresses it owns): its traffic is what fills it; look there (a flood, a leaking client, a scan from inside it) before raising the max again"));
+        }
+
         if (breakdown.Sources is [{ Count: var held } source, ..] && Dominant(source.Exact ? held : held - source.Error, total))
         {
             advice.Add(Invariant(

@@ -35,7 +35,8 @@ internal sealed partial class BreakdownCapture(ConntrackSettings settings, TimeP
 
         // One at a time: the first namespace under pressure not captured within the repeat interval.
         Verdict verdict = report.Verdict;
-        if (IsPressure(verdict.Host) && TryStart(NamespaceNames.Host, report.Reading.Namespaces?.HostInode, null, verdict.Host, options))
+        if (IsPressure(verdict.Host) && TryStart(NamespaceNames.Host, report.Reading.Namespaces?.HostInode, null, verdict.Host, options,
+                report.Reading.Namespaces is { } namespaces ? AddressOwners.Claimants(namespaces.Others) : []))
         {
             return;
         }
@@ -45,7 +46,7 @@ internal sealed partial class BreakdownCapture(ConntrackSettings settings, TimeP
             NamespaceDecision other = verdict.Others[i];
             // An unprivileged user's namespace is not acted on: its owner could set off a dump of its table at will.
             if (other.IsActedOn && IsPressure(other.Decision) && other.Namespace.Place is { } place
-                && TryStart(other.Namespace.Name, other.Namespace.Inode, place, other.Decision, options))
+                && TryStart(other.Namespace.Name, other.Namespace.Inode, place, other.Decision, options, null))
             {
                 return;
             }
@@ -62,7 +63,10 @@ internal sealed partial class BreakdownCapture(ConntrackSettings settings, TimeP
         decision.Trigger is RaiseTrigger.HighWaterMark or RaiseTrigger.KernelDrops
         || decision.Kind is DecisionKind.RefusedAtCeiling or DecisionKind.RefusedNoCeiling;
 
-    private bool TryStart(string name, long? inode, NamespacePlace? place, RaiseDecision decision, ConntrackOptions options)
+    // claimants: the host's table only, the namespaces whose addresses attribute its entries, taken now (the
+    // reading's items are refilled at the next poll, while the capture runs on).
+    private bool TryStart(string name, long? inode, NamespacePlace? place, RaiseDecision decision, ConntrackOptions options,
+        List<(AddressOwner Owner, NamespacePlace Place)>? claimants)
     {
         string key = place?.EntryPath ?? NamespaceNames.Host;
         long now = time.GetTimestamp();
@@ -83,16 +87,18 @@ internal sealed partial class BreakdownCapture(ConntrackSettings settings, TimeP
         string procRoot = options.ProcRoot;
         int top = options.BreakdownTop;
         _running = Task.Factory.StartNew(
-            () => Capture(name, inode, place, procRoot, top, why),
+            () => Capture(name, inode, place, procRoot, top, why, claimants),
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
         return true;
     }
 
-    private void Capture(string name, long? inode, NamespacePlace? place, string procRoot, int top, string why)
+    private void Capture(string name, long? inode, NamespacePlace? place, string procRoot, int top, string why,
+        List<(AddressOwner Owner, NamespacePlace Place)>? claimants)
     {
-        KernelResult<TableBreakdown> read = TableBreakdownReader.Read(place, procRoot, top);
+        AddressOwners? owners = claimants is null ? null : AddressOwners.Read(procRoot, AddressOwners.Own(inode, isHost: true), claimants);
+        KernelResult<TableBreakdown> read = TableBreakdownReader.Read(place, procRoot, top, owners);
         using IDisposable? scope = place is null
             ? null
             : logger.BeginScope(new KeyValuePair<string, object?>[] { new("NetnsName", name), new("NetnsInode", inode) });
@@ -104,8 +110,8 @@ internal sealed partial class BreakdownCapture(ConntrackSettings settings, TimeP
 
         double unreplied = table.Entries > 0 ? Math.Round(100.0 * table.Unreplied / table.Entries, 1) : 0;
         IReadOnlyList<string> advice = BreakdownAdvice.For(table);
-        LogCaptured(name, why, table.Entries, unreplied, Join(table.Sources), Join(table.Destinations), Join(table.Protocols),
-            Join(table.TcpStates), Join(table.UnrepliedUdpPorts), advice.Count > 0 ? string.Join(" ", advice) : "none", table.Seconds);
+        LogCaptured(name, why, table.Entries, unreplied, BreakdownLine.Join(table.Owners), Join(table.Sources), Join(table.Destinations),
+            Join(table.Protocols), Join(table.TcpStates), Join(table.UnrepliedUdpPorts), advice.Count > 0 ? string.Join(" ", advice) : "none", table.Seconds);
     }
 
     private static string Why(in RaiseDecision decision) => decision.Trigger switch
@@ -118,8 +124,8 @@ internal sealed partial class BreakdownCapture(ConntrackSettings settings, TimeP
     private static string Join(IReadOnlyList<BreakdownLine> lines) => BreakdownLine.Join(lines);
 
     [LoggerMessage(EventId = LogEvents.BreakdownCaptured, Level = LogLevel.Warning,
-        Message = "Who fills the table of {NamespaceName}, on {Trigger}: {Entries} entries, {UnrepliedPercent}% unreplied. Top sources: {TopSources}. Top destinations: {TopDestinations}. Protocols: {Protocols}. TCP states: {TcpStates}. Unreplied UDP by port: {UnrepliedUdpPorts}. Advice: {Advice} (read in {Seconds:0.###} s)")]
-    private partial void LogCaptured(string namespaceName, string trigger, long entries, double unrepliedPercent, string topSources,
+        Message = "Who fills the table of {NamespaceName}, on {Trigger}: {Entries} entries, {UnrepliedPercent}% unreplied. Owners: {TopOwners}. Top sources: {TopSources}. Top destinations: {TopDestinations}. Protocols: {Protocols}. TCP states: {TcpStates}. Unreplied UDP by port: {UnrepliedUdpPorts}. Advice: {Advice} (read in {Seconds:0.###} s)")]
+    private partial void LogCaptured(string namespaceName, string trigger, long entries, double unrepliedPercent, string topOwners, string topSources,
         string topDestinations, string protocols, string tcpStates, string unrepliedUdpPorts, string advice, double seconds);
 
     [LoggerMessage(EventId = LogEvents.BreakdownFailed, Level = LogLevel.Warning,

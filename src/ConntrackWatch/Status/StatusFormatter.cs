@@ -161,6 +161,16 @@ internal static class StatusFormatter
             Line(text, "  tcp states", Join(table.TcpStates));
         }
 
+        if (table.Owners.Count > 0)
+        {
+            Line(text, "  owners", Kernel.Breakdown.BreakdownLine.Join(table.Owners));
+        }
+
+        foreach (string unread in table.OwnerProblems)
+        {
+            Line(text, "  not attributed", unread);
+        }
+
         Line(text, "  sources", Join(table.Sources));
         Line(text, "  destinations", Join(table.Destinations));
         if (table.UnrepliedUdpPorts.Count > 0)

@@ -98,7 +98,10 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
         long? hostInode = reading.Namespaces?.HostInode;
         if (Wanted(NamespaceNames.Host, hostInode))
         {
-            breakdowns.Add(StatusBreakdown.From(NamespaceNames.Host, hostInode, TableBreakdownReader.Read(null, options.ProcRoot, options.BreakdownTop)));
+            // The host's table holds its containers' and pods' traffic, routed and NATed here: attributed by address.
+            AddressOwners owners = AddressOwners.Read(options.ProcRoot, AddressOwners.Own(hostInode, reading.Namespaces?.IsHost ?? true),
+                AddressOwners.Claimants(reading.Namespaces?.Others ?? []));
+            breakdowns.Add(StatusBreakdown.From(NamespaceNames.Host, hostInode, TableBreakdownReader.Read(null, options.ProcRoot, options.BreakdownTop, owners)));
         }
 
         foreach (NamespaceReading other in reading.Namespaces?.Others ?? [])

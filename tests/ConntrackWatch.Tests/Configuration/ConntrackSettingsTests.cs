@@ -11,6 +11,7 @@ public sealed class ConntrackSettingsTests
         [nameof(ConntrackOptions.PollInterval)] = "00:00:07",
         [nameof(ConntrackOptions.CountSource)] = "Table",
         [nameof(ConntrackOptions.ProcRoot)] = "/nonexistent-proc",
+        [nameof(ConntrackOptions.HostRoot)] = "/nonexistent-host",
         [nameof(ConntrackOptions.HighWaterPercent)] = "70",
         [nameof(ConntrackOptions.RaiseMultiplier)] = "3",
         [nameof(ConntrackOptions.MemoryCeilingPercent)] = "50",

@@ -42,6 +42,25 @@ public sealed class BreakdownCaptureTests
     }
 
     [Fact]
+    public async Task TheHostsCaptureNamesTheNamespaceWhoseAddressesItsEntriesComeFrom()
+    {
+        const string Trie = "Local:\n  +-- 0.0.0.0/0 3 0 5\n     |-- 198.51.100.7\n        /32 host LOCAL\n";
+        using var harness = new PollHarness(
+            FakeProcTree.Modern(count: 130, max: 200)
+                .WithUdpTable(FakeProcTree.ModernTable, 1000, ("198.51.100.7", 100), ("198.51.100.8", 30))
+                .WithProcessNamespace(100, entries: 0, cgroup: "0::/system.slice/docker-a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0a1b2.scope\n")
+                .Write("100/net/fib_trie", Trie),
+            ("Conntrack:DryRun", "true"), ("Conntrack:Namespaces", "All"));
+
+        await PollAsync(harness, 1);
+
+        FakeLogRecord captured = Assert.Single(harness.Logged(LogEvents.BreakdownCaptured));
+        Assert.Equal("container a1b2c3d4e5f6 100, host 30", captured.Property("TopOwners")); // the others answered by the host's loopback
+        Assert.Equal("198.51.100.7 (container a1b2c3d4e5f6) 100, 198.51.100.8 30", captured.Property("TopSources"));
+        Assert.Contains("container a1b2c3d4e5f6 holds 76.9% of the table (100 of 130 entries", captured.Property("Advice"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NothingIsCapturedBelowTheMarkOrWhenTurnedOff()
     {
         using PollHarness below = new(FakeProcTree.Modern(count: 10, max: 100).WithUdpTable(FakeProcTree.ModernTable, 1000, ("198.51.100.7", 10)));

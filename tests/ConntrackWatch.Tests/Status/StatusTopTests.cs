@@ -150,6 +150,55 @@ public sealed class StatusTopTests
         Assert.Equal(string.Empty, error);
     }
 
+    [Fact]
+    public async Task AttributesTheHostsEntriesToTheNamespaceThatOwnsEachAddressByItsSourceElseItsReplysSource()
+    {
+        const string Container = "0::/system.slice/docker-a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0a1b2.scope\n";
+        static string Trie(string address) => $"Local:\n  +-- 0.0.0.0/0 3 0 5\n     |-- {address}\n        /32 host LOCAL\n";
+        static string Udp(string source, string destination, string replySource, int port) =>
+            $"ipv4     2 udp      17 29 src={source} dst={destination} sport=40000 dport={port} [UNREPLIED] src={replySource} dst={source} sport={port} dport=40000 mark=0 zone=0 use=2\n";
+        var table = new System.Text.StringBuilder();
+        foreach ((string source, string destination, string replySource, int entries) in (ReadOnlySpan<(string, string, string, int)>)
+        [
+            ("172.17.0.2", "192.0.2.53", "192.0.2.53", 100), // the container's own
+            ("203.0.113.9", "192.0.2.2", "172.17.0.2", 60), // a DNAT to it: its address only in the reply
+            ("192.0.2.2", "198.51.100.1", "198.51.100.1", 30), // the host's
+            ("127.0.0.1", "127.0.0.1", "127.0.0.1", 10), // the host's loopback, though no fib_trie lists it
+            ("198.51.100.66", "203.0.113.50", "203.0.113.50", 20), // forwarded, claimed only by a user's own namespace: nobody's
+        ])
+        {
+            for (int i = 0; i < entries; i++)
+            {
+                table.Append(Udp(source, destination, replySource, 1000 + i));
+            }
+        }
+
+        using FakeProcTree tree = FakeProcTree.Modern(count: 220, max: 1000)
+            .Write(FakeProcTree.ModernTable, table.ToString())
+            .Write("net/fib_trie", Trie("192.0.2.2"))
+            .WithProcessNamespace(100, entries: 0, cgroup: Container)
+            .Write("100/net/fib_trie", Trie("172.17.0.2"))
+            .WithProcessNamespace(200, entries: 0, comm: "sh\n", uidMap: "0 65534 1")
+            .Write("200/net/fib_trie", Trie("198.51.100.66"));
+
+        (int exitCode, string output, string error) = await StatusAsync("--top", "--json", "--namespace", "host", $"--Conntrack:ProcRoot={tree.Root}");
+
+        Assert.True(exitCode is 0 or 2, error);
+        JsonElement host = JsonDocument.Parse(output).RootElement.GetProperty("breakdowns")[0].GetProperty("table");
+        Assert.Equal(
+            [("container a1b2c3d4e5f6", "Container", 160L), ("host", "Host", 40L), ("unknown", "Unknown", 20L)],
+            host.GetProperty("owners").EnumerateArray().Select(o => (
+                o.GetProperty("owner").GetProperty("name").GetString()!, o.GetProperty("owner").GetProperty("kind").GetString()!, o.GetProperty("count").GetInt64())));
+        Assert.Equal(tree.NamespaceInodeOf(100), host.GetProperty("owners")[0].GetProperty("owner").GetProperty("inode").GetInt64());
+        JsonElement top = host.GetProperty("sources")[0];
+        Assert.Equal(("172.17.0.2", 100L, "container a1b2c3d4e5f6"), (top.GetProperty("key").GetString(), top.GetProperty("count").GetInt64(), top.GetProperty("owner").GetProperty("name").GetString()));
+
+        (_, string text, _) = await StatusAsync("--top", "--namespace", "host", $"--Conntrack:ProcRoot={tree.Root}");
+        Assert.Contains("  owners:        container a1b2c3d4e5f6 160, host 40, unknown 20\n", text, StringComparison.Ordinal);
+        Assert.Contains("  sources:       172.17.0.2 (container a1b2c3d4e5f6) 100, 203.0.113.9 60, 192.0.2.2 (host) 30, 198.51.100.66 20, 127.0.0.1 (host) 10\n", text, StringComparison.Ordinal);
+        Assert.Contains("container a1b2c3d4e5f6 holds 72.7% of the table (160 of 220 entries", text, StringComparison.Ordinal);
+    }
+
     private static (string, long)[] Lines(JsonElement table, string list) =>
         [.. table.GetProperty(list).EnumerateArray().Select(l => (l.GetProperty("key").GetString()!, l.GetProperty("count").GetInt64()))];
 }

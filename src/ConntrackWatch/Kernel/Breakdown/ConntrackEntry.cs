@@ -8,6 +8,7 @@ namespace ConntrackWatch.Kernel.Breakdown;
 /// <param name="Replied">A reply was seen (IPS_SEEN_REPLY); the table file marks the others [UNREPLIED].</param>
 /// <param name="TcpState">The TCP state (enum tcp_conntrack); null for other protocols.</param>
 /// <param name="TimeoutSeconds">Seconds until the entry expires unless traffic refreshes it.</param>
+/// <param name="ReplySource">The reply direction's source: after a DNAT, the address that really answers (the pod behind a service).</param>
 internal readonly record struct ConntrackEntry(
     ConntrackAddress Source,
     ConntrackEndpoint Destination,
@@ -15,4 +16,5 @@ internal readonly record struct ConntrackEntry(
     bool Assured,
     bool Replied,
     byte? TcpState,
-    uint TimeoutSeconds);
+    uint TimeoutSeconds,
+    ConntrackAddress ReplySource = default);

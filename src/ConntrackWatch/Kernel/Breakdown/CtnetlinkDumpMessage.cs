@@ -16,7 +16,7 @@ internal static class CtnetlinkDumpMessage
     private const int NfgenLength = NetlinkMessages.NfgenLength;
 
     // enum ctattr_type, ctattr_tuple, ctattr_ip, ctattr_l4proto, ctattr_protoinfo, ctattr_protoinfo_tcp
-    private const ushort TupleOrig = 1, Status = 3, ProtoInfo = 4, Timeout = 7;
+    private const ushort TupleOrig = 1, TupleReply = 2, Status = 3, ProtoInfo = 4, Timeout = 7;
     private const ushort TupleIp = 1, TupleProto = 2;
     private const ushort IpV4Src = 1, IpV4Dst = 2, IpV6Src = 3, IpV6Dst = 4;
     private const ushort ProtoNum = 1, ProtoDstPort = 3;
@@ -49,7 +49,7 @@ internal static class CtnetlinkDumpMessage
     public static bool TryEntry(ReadOnlySpan<byte> attributes, out ConntrackEntry entry)
     {
         entry = default;
-        ConntrackAddress source = default, destination = default;
+        ConntrackAddress source = default, destination = default, replySource = default;
         byte protocol = 0;
         ushort port = 0;
         bool haveTuple = false, assured = false, replied = false;
@@ -61,6 +61,9 @@ internal static class CtnetlinkDumpMessage
             {
                 case TupleOrig:
                     haveTuple = TryTuple(value, out source, out destination, out protocol, out port);
+                    break;
+                case TupleReply:
+                    _ = TryTuple(value, out replySource, out _, out _, out _);
                     break;
                 case Status:
                     uint status = BinaryPrimitives.ReadUInt32BigEndian(NetlinkAttributes.Sized(value, type, 4));
@@ -82,7 +85,7 @@ internal static class CtnetlinkDumpMessage
         }
 
         entry = new ConntrackEntry(source, new ConntrackEndpoint(destination, protocol, port), protocol, assured, replied,
-            protocol == Protocols.Tcp ? tcpState : null, timeout);
+            protocol == Protocols.Tcp ? tcpState : null, timeout, replySource);
         return true;
     }
 

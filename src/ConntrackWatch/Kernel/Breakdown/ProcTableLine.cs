@@ -16,8 +16,8 @@ internal static class ProcTableLine
     public static bool TryParse(ReadOnlySpan<byte> line, out ConntrackEntry entry)
     {
         entry = default;
-        ConntrackAddress source = default, destination = default;
-        bool haveSource = false, haveDestination = false, assured = false, unreplied = false;
+        ConntrackAddress source = default, destination = default, replySource = default;
+        bool haveSource = false, haveDestination = false, haveReplySource = false, assured = false, unreplied = false;
         ushort port = 0;
         byte protocol = 0;
         byte? tcpState = null;
@@ -63,6 +63,10 @@ internal static class ProcTableLine
                     return false;
                 }
             }
+            else if (!haveReplySource && haveDestination && word.StartsWith("src="u8))
+            {
+                haveReplySource = TryAddress(word[4..], out replySource);
+            }
             else if (port == 0 && haveDestination && word.StartsWith("dport="u8))
             {
                 _ = Utf8Parser.TryParse(word[6..], out port, out _);
@@ -82,7 +86,8 @@ internal static class ProcTableLine
             return false;
         }
 
-        entry = new ConntrackEntry(source, new ConntrackEndpoint(destination, protocol, port), protocol, assured, !unreplied, tcpState, timeout);
+        entry = new ConntrackEntry(source, new ConntrackEndpoint(destination, protocol, port), protocol, assured, !unreplied, tcpState, timeout,
+            replySource);
         return true;
     }
 

@@ -27,6 +27,15 @@ internal sealed record TableBreakdown(
     string Source,
     double Seconds)
 {
+    /// <summary>
+    /// Entries by the namespace that owns their addresses (source, else the reply's source), exact, most first;
+    /// empty where the owners were not read (a namespace's own table).
+    /// </summary>
+    public IReadOnlyList<OwnerLine> Owners { get; init; } = [];
+
+    /// <summary>Namespaces whose addresses could not be read: what the owners list may miss.</summary>
+    public IReadOnlyList<string> OwnerProblems { get; init; } = [];
+
     /// <summary>An established TCP entry untouched for this long is idle: an hour.</summary>
     public const long IdleThresholdSeconds = 3600;
 }

@@ -25,27 +25,28 @@ internal static class TableBreakdownReader
     private static readonly TimeSpan ReceiveTimeout = TimeSpan.FromSeconds(5);
 
     /// <param name="place">The namespace to read: null for the host's (the caller's own).</param>
-    public static KernelResult<TableBreakdown> Read(NamespacePlace? place, string procRoot, int top = DefaultTop)
+    /// <param name="owners">Who owns each address, to attribute each entry to a namespace; null: not attributed.</param>
+    public static KernelResult<TableBreakdown> Read(NamespacePlace? place, string procRoot, int top = DefaultTop, AddressOwners? owners = null)
     {
         string? tableFile = place is null ? Path.Combine(procRoot, "net/nf_conntrack") : place.TableFile;
         if (procRoot != "/proc")
         {
             return tableFile is null
                 ? KernelResult.Fault(ReadStatus.Missing, place!.EntryPath, "a namespace without a process has no table file to read")
-                : TableFileReader.Read(tableFile, new TableBreakdownBuilder(EstablishedTimeout(place?.EntryPath, procRoot)), top);
+                : TableFileReader.Read(tableFile, new TableBreakdownBuilder(EstablishedTimeout(place?.EntryPath, procRoot), owners), top);
         }
 
-        KernelResult<TableBreakdown> netlink = ReadNetlink(place?.EntryPath, procRoot, top);
+        KernelResult<TableBreakdown> netlink = ReadNetlink(place?.EntryPath, procRoot, top, owners);
         if (netlink.IsOk || netlink.Status != ReadStatus.Denied || tableFile is null)
         {
             return netlink;
         }
 
-        KernelResult<TableBreakdown> file = TableFileReader.Read(tableFile, new TableBreakdownBuilder(EstablishedTimeout(place?.EntryPath, procRoot)), top);
+        KernelResult<TableBreakdown> file = TableFileReader.Read(tableFile, new TableBreakdownBuilder(EstablishedTimeout(place?.EntryPath, procRoot), owners), top);
         return file.IsOk ? file : KernelResult.Fault(netlink.Status, $"{SourceName}, then {tableFile}", $"{netlink.Detail}; {file.Detail}");
     }
 
-    private static KernelResult<TableBreakdown> ReadNetlink(string? namespacePath, string procRoot, int top)
+    private static KernelResult<TableBreakdown> ReadNetlink(string? namespacePath, string procRoot, int top, AddressOwners? owners)
     {
         long start = Stopwatch.GetTimestamp();
         NetlinkSocket? socket;
@@ -69,7 +70,7 @@ internal static class TableBreakdownReader
 
         using (socket)
         {
-            var builder = new TableBreakdownBuilder(EstablishedTimeout(namespacePath, procRoot));
+            var builder = new TableBreakdownBuilder(EstablishedTimeout(namespacePath, procRoot), owners);
             byte[] request = new byte[CtnetlinkDumpMessage.RequestLength];
             CtnetlinkDumpMessage.WriteRequest(request, 1);
             if (!socket.Send(request, out errno))

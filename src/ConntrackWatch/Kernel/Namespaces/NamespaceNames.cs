@@ -29,9 +29,11 @@ internal static partial class NamespaceNames
     /// <param name="comm">/proc/PID/comm as read; empty when unreadable.</param>
     /// <param name="uid">The process's real uid; null when unknown.</param>
     /// <param name="rootOwned">Checks the cgroup's directories; null where the cgroup tree cannot be seen (a test tree).</param>
-    public static (string Name, NameRank Rank) OfProcess(int pid, ReadOnlySpan<byte> cgroup, ReadOnlySpan<byte> comm, int? uid, RootOwnedCheck? rootOwned)
+    /// <param name="runtimes">The runtimes' own records, for the names they gave what the cgroup names by id; null: ids only.</param>
+    public static (string Name, NameRank Rank) OfProcess(
+        int pid, ReadOnlySpan<byte> cgroup, ReadOnlySpan<byte> comm, int? uid, RootOwnedCheck? rootOwned, RuntimeRecords? runtimes = null)
     {
-        if (BelievedPath(cgroup, rootOwned) is { } path && FromCgroupPath(path) is { } named)
+        if (BelievedPath(cgroup, rootOwned) is { } path && FromCgroupPath(path, runtimes) is { } named)
         {
             return named;
         }
@@ -71,11 +73,16 @@ internal static partial class NamespaceNames
         return rootOwned is null || rootOwned(path) ? path : null;
     }
 
-    private static (string Name, NameRank Rank)? FromCgroupPath(string path)
+    private static (string Name, NameRank Rank)? FromCgroupPath(string path, RuntimeRecords? runtimes = null)
     {
         if (path.StartsWith("/kubepods", StringComparison.Ordinal) && Pod().Match(path) is { Success: true } pod)
         {
             string uid = pod.Groups[1].Value.Replace('_', '-');
+            if (runtimes?.PodName(uid) is { } named)
+            {
+                return ($"pod {named}", NameRank.Container); // the pod's namespace, whichever of its containers was found
+            }
+
             return (Container().Match(path) is { Success: true } container
                 ? $"pod {uid} container {container.Groups[1].Value[..12]}"
                 : $"pod {uid}", NameRank.Container);
@@ -83,7 +90,10 @@ internal static partial class NamespaceNames
 
         if (RuntimeContainer().Match(path) is { Success: true } id)
         {
-            return ($"container {id.Groups["id"].Value[..12]}", NameRank.Container);
+            string full = id.Groups["id"].Value;
+            return (id.Groups["docker"].Success && runtimes?.DockerName(full) is { } name
+                ? $"container {name}"
+                : $"container {full[..12]}", NameRank.Container);
         }
 
         if (Lxc().Match(path) is { Success: true } lxc)
@@ -141,7 +151,7 @@ internal static partial class NamespaceNames
 
     // Where Docker, containerd and Podman put a container: a scope directly under system.slice or machine.slice
     // (systemd driver), or /docker/<id> (cgroupfs driver). Twelve characters, as `docker ps` shows them.
-    [GeneratedRegex(@"^(?:/(?:system|machine)\.slice/(?:docker-|cri-containerd-|crio-|libpod-)(?<id>[0-9a-f]{64})\.scope|/docker/(?<id>[0-9a-f]{64}))(?:/|$)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:/(?:system|machine)\.slice/(?:(?<docker>docker-)|cri-containerd-|crio-|libpod-)(?<id>[0-9a-f]{64})\.scope|/(?<docker>docker)/(?<id>[0-9a-f]{64}))(?:/|$)", RegexOptions.CultureInvariant)]
     private static partial Regex RuntimeContainer();
 
     // LXC's own top-level trees: lxc.payload.NAME (LXC 4 and later) or lxc/NAME.

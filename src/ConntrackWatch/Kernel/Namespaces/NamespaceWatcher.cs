@@ -47,11 +47,18 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
     private UserNamespaceProbe? _owners;
     private BindMountScan? _bindMounts;
     private NamespaceNames.RootOwnedCheck? _rootOwned;
+    private RuntimeRecords? _runtimes;
     private NamespaceSight _sight = NamespaceSight.Nothing;
 
     /// <summary>Reads every namespace but the host's, scanning for new ones when <paramref name="scanInterval"/> has passed.</summary>
-    public NamespaceSet Read(string procRoot, TimeSpan scanInterval)
+    /// <param name="hostRoot">Where the host's / is seen, for the names the container runtimes keep.</param>
+    public NamespaceSet Read(string procRoot, TimeSpan scanInterval, string hostRoot = "/")
     {
+        if (_runtimes?.HostRoot != hostRoot)
+        {
+            _runtimes = new RuntimeRecords(hostRoot); // names found from now on; those given stay
+        }
+
         if (procRoot != _procRoot)
         {
             Forget();
@@ -185,7 +192,7 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
                 continue;
             }
 
-            if (WatchedNamespace.OfProcess(procRoot, pid, key, owner, _rootOwned, watchExit: procRoot == "/proc", out string? unreadable) is { } watched)
+            if (WatchedNamespace.OfProcess(procRoot, pid, key, owner, _rootOwned, _runtimes, watchExit: procRoot == "/proc", out string? unreadable) is { } watched)
             {
                 watched.SeenAtScan = _scans;
                 if (!ownIsHost && key == init)

@@ -58,8 +58,8 @@ internal sealed class WatchedNamespace(
     /// </summary>
     /// <param name="watchExit">Whether to watch its exit by a pidfd: only for the real /proc, whose pids are real.</param>
     public static WatchedNamespace? OfProcess(
-        string procRoot, int pid, FileIdentity key, NamespaceOwner owner, NamespaceNames.RootOwnedCheck? rootOwned, bool watchExit,
-        out string? unreadable)
+        string procRoot, int pid, FileIdentity key, NamespaceOwner owner, NamespaceNames.RootOwnedCheck? rootOwned, RuntimeRecords? runtimes,
+        bool watchExit, out string? unreadable)
     {
         unreadable = null;
         string directory = Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture));
@@ -69,7 +69,8 @@ internal sealed class WatchedNamespace(
             KernelFile.ReadSmallOrEmpty(Path.Combine(directory, "cgroup")),
             KernelFile.ReadSmallOrEmpty(Path.Combine(directory, "comm")),
             ProcessStatus.RealUid(KernelFile.ReadSmallOrEmpty(Path.Combine(directory, "status"))),
-            rootOwned);
+            rootOwned,
+            runtimes);
         long? inode = ProcDirectory.NamespaceInode(Path.Combine(directory, "ns/net"));
         // Taken before the stat file is opened by path: a pid reused before it opens another file, checked below.
         SafeFileHandle? pidfd = watchExit ? LivenessWatch.OpenProcess(pid) : null;

@@ -57,7 +57,7 @@ internal sealed class KernelReader(MemoryCeilingCache ceilings, TimeProvider tim
             _conntrack.ReadBuckets(layout),
             _counters.Read(settings.ProcRoot, settings.StatsSource),
             ceilings.Get(settings.Ceiling, settings.CeilingRefreshInterval),
-            Namespaces: settings.Namespaces == NamespaceMode.All ? _namespaces.Read(settings.ProcRoot, settings.NamespaceScanInterval) : null);
+            Namespaces: settings.Namespaces == NamespaceMode.All ? _namespaces.Read(settings.ProcRoot, settings.NamespaceScanInterval, settings.HostRoot) : null);
     }
 
     /// <summary>The hash table size alone: after a raise has resized it.</summary>

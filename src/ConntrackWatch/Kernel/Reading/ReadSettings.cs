@@ -16,5 +16,8 @@ internal readonly record struct ReadSettings(
     NamespaceMode Namespaces = NamespaceMode.Host,
     TimeSpan NamespaceScanInterval = default)
 {
+    /// <summary>Where the host's / is seen, for the container runtimes' records.</summary>
+    public string HostRoot { get; init; } = "/";
+
     public CeilingSettings Ceiling => new(ProcRoot, MemoryCeilingPercent, BytesPerEntry);
 }

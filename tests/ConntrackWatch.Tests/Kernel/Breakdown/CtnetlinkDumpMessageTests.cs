@@ -31,7 +31,7 @@ public sealed class CtnetlinkDumpMessageTests
         byte[] original = Nest(1,
             Nest(1, Attribute(v6 ? (ushort)3 : (ushort)1, source), Attribute(v6 ? (ushort)4 : (ushort)2, destination)),
             Nest(2, Attribute(1, protocol), Attribute(2, Be16(40000)), Attribute(3, Be16(port))));
-        byte[] reply = Nest(2, Nest(1, Attribute(1, destination)));
+        byte[] reply = Nest(2, Nest(1, Attribute(v6 ? (ushort)3 : (ushort)1, destination), Attribute(v6 ? (ushort)4 : (ushort)2, source)));
         List<byte[]> attributes = [original, reply, Attribute(3, Be32(status)), Attribute(7, Be32(timeout))];
         if (tcpState is { } state)
         {
@@ -60,6 +60,7 @@ public sealed class CtnetlinkDumpMessageTests
 
         Assert.Equal("10.0.0.1", entry.Source.ToString());
         Assert.Equal("10.0.0.2:22/tcp", entry.Destination.ToString());
+        Assert.Equal("10.0.0.2", entry.ReplySource.ToString()); // the reply's source: who answers (after a DNAT, the real one)
         Assert.True(entry.Assured);
         Assert.Equal((byte)3, entry.TcpState);
         Assert.Equal(431_000u, entry.TimeoutSeconds);
@@ -75,6 +76,7 @@ public sealed class CtnetlinkDumpMessageTests
         Assert.True(CtnetlinkDumpMessage.TryEntry(attributes, out ConntrackEntry entry));
 
         Assert.Equal("[fd00::53]:53/udp", entry.Destination.ToString());
+        Assert.Equal("fd00::53", entry.ReplySource.ToString());
         Assert.False(entry.Assured);
         Assert.Null(entry.TcpState);
     }

@@ -25,6 +25,16 @@ public sealed class ProcTableLineTests
         Assert.Equal(29u, entry.TimeoutSeconds);
     }
 
+    [Fact]
+    public void ReadsTheRepliesSourceWhichADnatMakesTheRealPeer()
+    {
+        ConntrackEntry entry = Parse("ipv4     2 tcp      6 86399 ESTABLISHED src=203.0.113.9 dst=192.0.2.2 sport=51000 dport=30080 src=10.244.1.23 dst=203.0.113.9 sport=8080 dport=51000 [ASSURED] mark=0 zone=0 use=2");
+
+        Assert.Equal("203.0.113.9", entry.Source.ToString());
+        Assert.Equal("192.0.2.2:30080/tcp", entry.Destination.ToString());
+        Assert.Equal("10.244.1.23", entry.ReplySource.ToString()); // the pod behind the NodePort
+    }
+
     [Theory]
     [InlineData("127.0.0.1", true)]
     [InlineData("255.255.255.255", true)]

@@ -1,0 +1,121 @@
+using ConntrackWatch.Kernel.Namespaces;
+
+namespace ConntrackWatch.Kernel.Breakdown;
+
+/// <summary>
+/// Which namespace owns each local address on the host, read when a breakdown is made (addresses change as pods
+/// come and go; nothing of this is kept by the poll). The host's own addresses are the host's even where a
+/// namespace has one too (a bridge's gateway); an address two other namespaces both have tells no owner. Loopback
+/// is the host's: another namespace's loopback traffic is tracked in its own table, never in the host's.
+/// </summary>
+internal sealed class AddressOwners
+{
+    private const int Shared = -1;
+
+    private readonly Dictionary<ConntrackAddress, int> _byAddress = [];
+    private readonly List<AddressOwner> _owners = [];
+    private readonly List<string> _problems = [];
+
+    /// <summary>Every owner with an address, in the order read (the host first).</summary>
+    public IReadOnlyList<AddressOwner> Owners => _owners;
+
+    /// <summary>Namespaces whose addresses could not be read, or were too many to keep all: each with why.</summary>
+    public IReadOnlyList<string> Problems => _problems;
+
+    /// <summary>The index in <see cref="Owners"/> of the address's owner; negative when it has none (or several).</summary>
+    public int Find(in ConntrackAddress address) =>
+        _byAddress.TryGetValue(address, out int owner) ? owner : LocalAddresses.IsLoopback(address) && _owners.Count > 0 ? 0 : Shared;
+
+    /// <summary>The owner of an address, or null.</summary>
+    public AddressOwner? OwnerOf(in ConntrackAddress address) => Find(address) is >= 0 and var i ? _owners[i] : null;
+
+    /// <summary>
+    /// The namespaces a reading found that may own addresses: those the host governs. An unprivileged user's
+    /// namespace names any address it likes (an `ip addr add` inside it), so it is believed for none; its traffic
+    /// leaves through the user's own processes (slirp4netns, pasta), as the host's.
+    /// </summary>
+    public static List<(AddressOwner Owner, NamespacePlace Place)> Claimants(IEnumerable<NamespaceReading> namespaces) =>
+    [
+        .. namespaces
+            .Where(n => n.Owner == NamespaceOwner.System && n.Place is not null)
+            .Select(n => (new AddressOwner(n.Name, n.Inode, AddressOwner.KindOf(n.Name)), n.Place!)),
+    ];
+
+    /// <summary>The reader's own namespace as an owner: the host's, or (status run inside another) that one.</summary>
+    public static AddressOwner Own(long? inode, bool isHost) => isHost
+        ? new AddressOwner(NamespaceNames.Host, inode, OwnerKind.Host)
+        : new AddressOwner(NamespaceNames.ThisNamespace, inode, OwnerKind.Netns);
+
+    /// <summary>
+    /// Reads the addresses of the reader's own namespace (the host's, as <paramref name="host"/>) from
+    /// <paramref name="procRoot"/>/net, and of each namespace through its place: a process's /proc/PID/net, or
+    /// from inside where only a bind mount leads to it.
+    /// </summary>
+    public static AddressOwners Read(string procRoot, AddressOwner host, IEnumerable<(AddressOwner Owner, NamespacePlace Place)> namespaces)
+    {
+        var owners = new AddressOwners();
+        var addresses = new HashSet<ConntrackAddress>();
+        owners.Add(host, addresses, LocalAddresses.Read(Path.Combine(procRoot, "net"), addresses, out bool capped), capped, isHost: true);
+        foreach ((AddressOwner owner, NamespacePlace place) in namespaces)
+        {
+            addresses.Clear();
+            string? problem;
+            if (place.TableFile is { } table)
+            {
+                problem = LocalAddresses.Read(Path.GetDirectoryName(table)!, addresses, out capped);
+            }
+            else
+            {
+                // A sysctl or /proc/thread-self/net file shows the namespace of the thread that opens it.
+                var inside = new HashSet<ConntrackAddress>();
+                bool cut = false;
+                string? failure = null;
+                _ = NamespaceEntry.OpenInside(place.EntryPath, (out string? why) =>
+                {
+                    why = failure = LocalAddresses.Read("/proc/thread-self/net", inside, out cut);
+                    return inside;
+                }, out problem);
+                problem ??= failure;
+                addresses.UnionWith(inside);
+                capped = cut;
+            }
+
+            owners.Add(owner, addresses, problem, capped, isHost: false);
+        }
+
+        return owners;
+    }
+
+    private void Add(AddressOwner owner, HashSet<ConntrackAddress> addresses, string? problem, bool capped, bool isHost)
+    {
+        if (problem is not null)
+        {
+            _problems.Add($"{Subject(owner)}: its addresses cannot be read ({problem})");
+        }
+        else if (capped)
+        {
+            _problems.Add($"{Subject(owner)}: more than {LocalAddresses.MaxAddresses} addresses, the rest not attributed");
+        }
+
+        if (addresses.Count == 0 && !isHost)
+        {
+            return; // the host is always an owner: of its loopback at least
+        }
+
+        int index = _owners.Count;
+        _owners.Add(owner);
+        foreach (ConntrackAddress address in addresses)
+        {
+            if (isHost || !_byAddress.TryGetValue(address, out int other))
+            {
+                _byAddress[address] = index;
+            }
+            else if (other >= 0 && other != index && _owners[other].Kind != OwnerKind.Host)
+            {
+                _byAddress[address] = Shared;
+            }
+        }
+    }
+
+    private static string Subject(AddressOwner owner) => NamespaceReading.SubjectOf(owner.Name, owner.Inode);
+}

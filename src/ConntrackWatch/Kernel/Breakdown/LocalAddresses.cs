@@ -1,0 +1,195 @@
+using System.Globalization;
+using Microsoft.Win32.SafeHandles;
+
+namespace ConntrackWatch.Kernel.Breakdown;
+
+/// <summary>
+/// The addresses a network namespace owns, read from its /proc/PID/net (or, entered, /proc/thread-self/net):
+/// IPv4 from fib_trie's local host routes, IPv6 from if_inet6. Loopback is left out (every namespace has it, so it
+/// tells no owner). Bounded: at most <see cref="ReadLimit"/> bytes of each file and <see cref="MaxAddresses"/>
+/// addresses; a namespace with more is marked capped. The parsers are pure functions over spans.
+/// </summary>
+internal static class LocalAddresses
+{
+    /// <summary>The most addresses kept of one namespace.</summary>
+    public const int MaxAddresses = 10_000;
+
+    /// <summary>The most bytes read of one file: fib_trie lists every route, and a router's runs to megabytes.</summary>
+    public const int ReadLimit = 4 * 1024 * 1024;
+
+    /// <summary>Reads a namespace's addresses from its net directory into <paramref name="into"/>.</summary>
+    /// <param name="capped">Set when some were left out (more than <see cref="MaxAddresses"/>, or a file cut at <see cref="ReadLimit"/>).</param>
+    /// <returns>Null when read; else why not (the file and the error).</returns>
+    public static string? Read(string netDirectory, ICollection<ConntrackAddress> into, out bool capped)
+    {
+        capped = false;
+        foreach ((string name, bool isTrie) in (ReadOnlySpan<(string, bool)>)[("fib_trie", true), ("if_inet6", false)])
+        {
+            string path = Path.Combine(netDirectory, name);
+            byte[]? text = ReadBounded(path, out bool cut, out bool missing, out string? problem);
+            if (text is null)
+            {
+                // No if_inet6 is a kernel (or namespace) without IPv6: no fault, and no IPv6 addresses.
+                if (isTrie || !missing)
+                {
+                    return $"{path}: {problem}";
+                }
+
+                continue;
+            }
+
+            capped |= cut | (isTrie ? ParseFibTrie(text, into) : ParseIfInet6(text, into));
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The local host routes of a fib_trie: an address line ("|-- 10.0.0.5") followed by "/32 host LOCAL". True
+    /// when more than <see cref="MaxAddresses"/> were found (the rest are left out).
+    /// </summary>
+    /// <remarks>
+    /// <code>
+    /// Local:
+    ///   +-- 0.0.0.0/0 3 0 5
+    ///      +-- 192.0.2.0/24 2 0 2
+    ///            |-- 192.0.2.2
+    ///               /32 host LOCAL
+    /// </code>
+    /// </remarks>
+    public static bool ParseFibTrie(ReadOnlySpan<byte> text, ICollection<ConntrackAddress> into)
+    {
+        ConntrackAddress? leaf = null;
+        foreach (Range range in text.Split((byte)'\n'))
+        {
+            ReadOnlySpan<byte> line = text[range].Trim((byte)' ');
+            if (line.StartsWith("|-- "u8))
+            {
+                leaf = TryV4(line[4..], out ConntrackAddress address) ? address : null;
+            }
+            else if (line.StartsWith("/"u8))
+            {
+                if (leaf is { } local && line.SequenceEqual("/32 host LOCAL"u8) && !Add(local, into))
+                {
+                    return true;
+                }
+            }
+            else
+            {
+                leaf = null; // a node or a section heading: the last leaf's routes are over
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Every address of if_inet6: 32 hex digits, then the interface's index, prefix length, scope, flags and name.
+    /// True when more than <see cref="MaxAddresses"/> were found in all.
+    /// </summary>
+    /// <remarks><code>fd000000000000000000000000000002 04 40 00 82     eth0</code></remarks>
+    public static bool ParseIfInet6(ReadOnlySpan<byte> text, ICollection<ConntrackAddress> into)
+    {
+        foreach (Range range in text.Split((byte)'\n'))
+        {
+            ReadOnlySpan<byte> line = text[range];
+            if (line.Length > 32 && line[32] == (byte)' ' && TryHex(line[..16], out ulong high) && TryHex(line[16..32], out ulong low)
+                && !Add(new ConntrackAddress(high, low, true), into))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public static bool IsLoopback(in ConntrackAddress address) =>
+        address.IsV6 ? address.High == 0 && address.Low == 1 : (address.Low >> 24) == 127;
+
+    // False when the collection is full and the address is a new one: the caller stops, capped.
+    private static bool Add(in ConntrackAddress address, ICollection<ConntrackAddress> into)
+    {
+        if (IsLoopback(address) || into.Contains(address))
+        {
+            return true;
+        }
+
+        if (into.Count >= MaxAddresses)
+        {
+            return false;
+        }
+
+        into.Add(address);
+        return true;
+    }
+
+    private static bool TryV4(ReadOnlySpan<byte> text, out ConntrackAddress address)
+    {
+        Span<byte> bytes = stackalloc byte[4];
+        address = default;
+        int part = 0;
+        foreach (Range range in text.Split((byte)'.'))
+        {
+            if (part == 4 || !byte.TryParse(text[range], NumberStyles.None, CultureInfo.InvariantCulture, out bytes[part]))
+            {
+                return false;
+            }
+
+            part++;
+        }
+
+        if (part != 4)
+        {
+            return false;
+        }
+
+        address = ConntrackAddress.V4(bytes);
+        return true;
+    }
+
+    private static bool TryHex(ReadOnlySpan<byte> text, out ulong value) =>
+        ulong.TryParse(text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
+
+    // A regular file or a kernel one, never a FIFO or a device (the path may be under a test tree), read to its end
+    // or the limit.
+    private static byte[]? ReadBounded(string path, out bool cut, out bool missing, out string? problem)
+    {
+        cut = missing = false;
+        problem = null;
+        try
+        {
+            using SafeFileHandle handle = KernelFile.OpenRead(path);
+            byte[] buffer = new byte[64 * 1024];
+            int length = 0;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (buffer.Length >= ReadLimit)
+                    {
+                        cut = true;
+                        break;
+                    }
+
+                    Array.Resize(ref buffer, Math.Min(buffer.Length * 2, ReadLimit));
+                }
+
+                int read = RandomAccess.Read(handle, buffer.AsSpan(length), length);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+            }
+
+            return buffer[..length];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            missing = e is FileNotFoundException or DirectoryNotFoundException;
+            problem = e.Message;
+            return null;
+        }
+    }
+}

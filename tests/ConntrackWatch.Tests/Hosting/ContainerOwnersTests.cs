@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text.Json;
+using ConntrackWatch.Tests.Support.RealKernel;
+
+namespace ConntrackWatch.Tests.Hosting;
+
+/// <summary>
+/// Real containers of a dockerd of the test's own, sending UDP to the host's address on their bridge: the host's
+/// table tracks those flows, keyed by each container's address, and the shipped binary must say whose they are,
+/// by the name Docker gave each container, with the count `conntrack -L` gives for its address.
+/// </summary>
+[Collection(SerialTests.Name)]
+public sealed class ContainerOwnersTests
+{
+    private const string UdpTimeout = "/proc/sys/net/netfilter/nf_conntrack_udp_timeout";
+
+    [Fact]
+    public async Task TheHostsBreakdownNamesEachContainerByItsNameWithTheCountConntrackGivesForItsAddress()
+    {
+        Prerequisite.RequireRealConntrack();
+        string conntrack = Prerequisite.RequireExecutable("conntrack");
+        string nft = Prerequisite.RequireExecutable("nft");
+        using var docker = new DockerDaemon();
+        using var timeout = new SysctlRestorer(UdpTimeout);
+        timeout.Set(600); // the flows must outlast the test's reading of them
+        using var table = new NftTable(nft); // the host's namespace tracks its input from now on
+        string suffix = docker.Bridge[4..];
+        (string Name, int Flows)[] containers = [($"cw-web-{suffix}", 120), ($"cw-db-{suffix}", 40)];
+        var addresses = new Dictionary<string, string>();
+        foreach ((string name, int flows) in containers)
+        {
+            // A TFTP request (UDP, one socket each) to each of `flows` ports of the host, all at once, given up
+            // after a few seconds; then the container stays up, its namespace with it.
+            addresses[name] = docker.Run(name,
+                $"for p in $(seq 20001 {20000 + flows}); do tftp -g -r x {docker.BridgeAddress} $p & done; sleep 5; kill $(jobs -p); exec sleep 600");
+        }
+
+        var expected = new Dictionary<string, long>();
+        foreach ((string name, int flows) in containers)
+        {
+            await Eventually.TrueAsync(() => Entries(conntrack, addresses[name]) >= flows, $"{name}'s {flows} flows in the host's table", TimeSpan.FromSeconds(60));
+        }
+
+        JsonElement report = await StatusAsync("--top", "--json", $"--Conntrack:HostRoot={docker.HostRoot}");
+
+        foreach ((string name, _) in containers)
+        {
+            expected[name] = Entries(conntrack, addresses[name]); // read again after: the flows are done, nothing expires within 600 s
+        }
+
+        JsonElement host = report.GetProperty("breakdowns").EnumerateArray().Single(b => b.GetProperty("namespace").GetString() == "host").GetProperty("table");
+        Dictionary<string, (long Count, string Kind)> owners = host.GetProperty("owners").EnumerateArray().ToDictionary(
+            o => o.GetProperty("owner").GetProperty("name").GetString()!,
+            o => (o.GetProperty("count").GetInt64(), o.GetProperty("owner").GetProperty("kind").GetString()!));
+        foreach ((string name, int flows) in containers)
+        {
+            Assert.Equal((expected[name], "Container"), owners[$"container {name}"]);
+            Assert.Equal(flows, expected[name]);
+        }
+
+        // Each container's own namespace is listed by its name too.
+        string[] namespaces = [.. report.GetProperty("namespaces").EnumerateArray().Select(n => n.GetProperty("name").GetString()!)];
+        Assert.Contains($"container cw-web-{suffix}", namespaces);
+        Assert.Contains($"container cw-db-{suffix}", namespaces);
+    }
+
+    private static long Entries(string conntrack, string source) =>
+        Command.Run(conntrack, "-L", "-s", source).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LongLength;
+
+    private static async Task<JsonElement> StatusAsync(params string[] args)
+    {
+        using var status = DaemonProcess.Start(["status", .. args]);
+        int exit = await status.WaitForExitAsync(TimeSpan.FromSeconds(120));
+        Assert.True(exit is >= 0 and <= 3, $"status exited {exit}: {status.Error}");
+        return JsonDocument.Parse(status.Output).RootElement.Clone();
+    }
+}
