@@ -87,6 +87,7 @@ internal static class ConntrackWatchHost
         services.AddSingleton<LearnedMaxStore>();
         services.AddSingleton<RaiseApplier>();
         services.AddSingleton<CounterWatch>();
+        services.AddSingleton<MaxDrift>();
         services.AddSingleton<PollCycle>();
         services.TryAddSingleton(_ => StatusSender.FromEnvironment());
         services.TryAddSingleton<ISystemdNotifier, SystemdNotifier>();

@@ -41,6 +41,7 @@ internal static class LogEvents
     public const int LearnedMaxNone = 34;
     public const int LearnedMaxIgnored = 35;
     public const int LearnedMaxNotSaved = 36;
+    public const int MaxLowered = 37;
 
     public const int MetricsWriteFailed = 40;
 

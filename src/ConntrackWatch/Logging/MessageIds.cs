@@ -40,6 +40,7 @@ internal static class MessageIds
         [LogEvents.LearnedMaxNone] = "c145a016283f43ca9578098c702b4680",
         [LogEvents.LearnedMaxIgnored] = "548e2782279445288402e960da17830f",
         [LogEvents.LearnedMaxNotSaved] = "45a8cbe63d0c4e7ab4c98bae2ecf05f4",
+        [LogEvents.MaxLowered] = "471aea8b771b4d358f35db07e8b783d3",
         [LogEvents.MetricsWriteFailed] = "ae2708659bb14f2da2447ea3c3a1cd3c",
         [LogEvents.NamespacesNotVisible] = "b11d21d946dc4c26b51e0d0ce9864111",
         [LogEvents.NamespacesNearCeiling] = "83a7e278f01f4ec88e9e498ef46696d5",

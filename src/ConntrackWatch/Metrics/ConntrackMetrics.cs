@@ -28,6 +28,8 @@ internal static class ConntrackMetrics
             "Inserts refused for a too-long hash chain.", (in r) => r.Counters?.ChainTooLong),
         new("conntrackwatch_raises_total", "conntrackwatch.raises", "{raise}", true, true,
             "Times ConntrackWatch raised nf_conntrack_max since it started.", (in r) => r.RaisesTotal),
+        new("conntrackwatch_max_lowered_total", "conntrackwatch.max_lowered", "{event}", true, true,
+            "Times another writer was found to have set nf_conntrack_max below what ConntrackWatch had set, since it started.", (in r) => r.MaxLoweredTotal),
         new("conntrackwatch_growth_entries_per_second", "conntrack.growth", "{entry}/s", false, false,
             "How fast the host's count grows over the sliding window.", (in r) => r.Verdict.Host.Trend.GrowthPerSecond),
         new("conntrackwatch_seconds_to_full", "conntrack.time_to_full", "s", false, false,

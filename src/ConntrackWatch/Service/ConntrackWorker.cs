@@ -111,7 +111,7 @@ internal sealed partial class ConntrackWorker(
             }
 
             return new PollReport(PollOutcome.Skipped, time.GetUtcNow(), default(KernelReading), RaiseOutcome.NotRaised,
-                cycle.RaisesTotal, $"unexpected {e.GetType().Name}: {e.Message}");
+                cycle.RaisesTotal, cycle.MaxLoweredTotal, $"unexpected {e.GetType().Name}: {e.Message}");
         }
     }
 

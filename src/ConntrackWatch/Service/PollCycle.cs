@@ -19,6 +19,7 @@ internal sealed partial class PollCycle(
     RaiseApplier applier,
     LearnedMaxStore learned,
     CounterWatch counters,
+    MaxDrift drift,
     TimeProvider time,
     ILogger<PollCycle> logger)
 {
@@ -36,6 +37,9 @@ internal sealed partial class PollCycle(
     /// <summary>The raises made since the daemon started: the applier's count, its one owner.</summary>
     public long RaisesTotal => applier.RaisesTotal;
 
+    /// <summary>Times another writer's lower max was found: the drift watch's count, its one owner.</summary>
+    public long MaxLoweredTotal => drift.LoweredTotal;
+
     public PollReport PollOnce()
     {
         ConntrackOptions options = settings.Current;
@@ -44,24 +48,31 @@ internal sealed partial class PollCycle(
         {
             // Once, at the first reading of conntrack (before READY=1): a reboot has reset the max the daemon learned.
             _learnedMaxChecked = true;
-            if (options.RestoreLearnedMax && learned.Recall(options.StateDirectory) is { } learnedMax
-                && applier.Restore(learnedMax, reading, options) == RaiseOutcome.Raised)
+            if (options.RestoreLearnedMax && learned.Recall(options.StateDirectory) is { } learnedMax)
             {
-                reading = reader.Read(options.Reading);
+                drift.Check(reading.Max.Value, learnedMax.Max, "learned before it last stopped", applier.RaisesTotal, options.HostRoot, options.ProcRoot);
+                if (applier.Restore(learnedMax, reading, options) == RaiseOutcome.Raised)
+                {
+                    reading = reader.Read(options.Reading);
+                }
             }
+        }
+        else if (reading.IsComplete)
+        {
+            drift.Check(reading.Max.Value, applier.LastWritten, "last wrote", applier.RaisesTotal, options.HostRoot, options.ProcRoot);
         }
 
         if (reading.Layout is not { } layout)
         {
             ReportAbsence(reading.Absence!, options);
-            return new PollReport(PollOutcome.Unavailable, time.GetUtcNow(), reading, RaiseOutcome.NotRaised, applier.RaisesTotal);
+            return new PollReport(PollOutcome.Unavailable, time.GetUtcNow(), reading, RaiseOutcome.NotRaised, applier.RaisesTotal, drift.LoweredTotal);
         }
 
         ReportLayout(layout, options);
         if (reading.Fault is { } fault)
         {
             ReportReadFault(fault, options);
-            return new PollReport(PollOutcome.Skipped, time.GetUtcNow(), reading, RaiseOutcome.NotRaised, applier.RaisesTotal,
+            return new PollReport(PollOutcome.Skipped, time.GetUtcNow(), reading, RaiseOutcome.NotRaised, applier.RaisesTotal, drift.LoweredTotal,
                 fault.ToString());
         }
 
@@ -88,7 +99,7 @@ internal sealed partial class PollCycle(
             reading = reading with { Buckets = reader.ReadBuckets(layout) }; // the raise may have resized it
         }
 
-        return new PollReport(PollOutcome.Completed, time.GetUtcNow(), reading, applied, applier.RaisesTotal, Verdict: verdict);
+        return new PollReport(PollOutcome.Completed, time.GetUtcNow(), reading, applied, applier.RaisesTotal, drift.LoweredTotal, Verdict: verdict);
     }
 
     /// <summary>

@@ -9,6 +9,7 @@ namespace ConntrackWatch.Service;
 /// the meter) takes its figures from.
 /// </summary>
 /// <param name="Time">When the poll completed.</param>
+/// <param name="MaxLoweredTotal">Times the max was found below what the daemon had set, since start.</param>
 /// <param name="Problem">Why a skipped poll was skipped: the file and what was wrong with it.</param>
 /// <param name="Verdict">The decision over every namespace; default when the poll did not complete.</param>
 internal readonly record struct PollReport(
@@ -17,6 +18,7 @@ internal readonly record struct PollReport(
     KernelReading Reading,
     RaiseOutcome Applied,
     long RaisesTotal,
+    long MaxLoweredTotal,
     string? Problem = null,
     Verdict Verdict = default)
 {

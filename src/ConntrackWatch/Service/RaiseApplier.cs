@@ -24,6 +24,9 @@ internal sealed partial class RaiseApplier(LearnedMaxStore learned, TimeProvider
     /// <summary>Raises written and read back since start.</summary>
     public long RaisesTotal { get; private set; }
 
+    /// <summary>The max this daemon last wrote and read back (a raise or a restore); null before its first.</summary>
+    public long? LastWritten { get; private set; }
+
     public void Dispose() => _readBack.Dispose();
 
     /// <summary>
@@ -159,6 +162,7 @@ internal sealed partial class RaiseApplier(LearnedMaxStore learned, TimeProvider
         }
 
         RaisesTotal++;
+        LastWritten = target;
         return RaiseOutcome.Raised;
     }
 

@@ -44,6 +44,15 @@ internal static class StatusFormatter
         {
             Line(text, "count", $"{count} of max {max} ({report.Percent:0.0}%)");
             Line(text, "high-water mark", $"{report.HighWaterMark} ({report.HighWaterPercent}% of max)");
+            if (report.MaxLowered is true)
+            {
+                Line(text, "max lowered", $"{max}, below the {report.LearnedMax} ConntrackWatch raised it to: another writer set it, or the daemon has not restored it yet");
+            }
+        }
+
+        foreach (string writer in report.MaxWriters ?? [])
+        {
+            Line(text, "max also set by", writer);
         }
 
         if (report.Decision is { } decision)

@@ -4,6 +4,7 @@ using ConntrackWatch.Kernel.Breakdown;
 using ConntrackWatch.Kernel.Namespaces;
 using ConntrackWatch.Kernel.Reading;
 using ConntrackWatch.Kernel;
+using ConntrackWatch.Service;
 
 namespace ConntrackWatch.Status;
 
@@ -185,6 +186,7 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
         MemoryCeiling? ceiling = reading.Ceiling.Value;
         ConntrackCounters? counters = reading.Counters.IsOk ? reading.Counters.Value : null;
         Trend growth = host.Trend;
+        LearnedMax? learned = Learned();
         StatusReport report = Base(reading, state) with
         {
             Count = host.Count,
@@ -207,6 +209,9 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
             GrowthPerSecond = trend ? Math.Round(growth.GrowthPerSecond, 2) : null,
             SecondsToHighWaterMark = trend && growth.IsGrowing ? Math.Round(growth.SecondsToMark!.Value) : null,
             SecondsToFull = trend && growth.IsGrowing ? Math.Round(growth.SecondsToFull!.Value) : null,
+            LearnedMax = learned?.Max,
+            MaxLowered = learned is { } known ? host.CurrentMax < known.Max : null,
+            MaxWriters = MaxWriters.Find(options.HostRoot, options.ProcRoot),
         };
         return reading.Namespaces is { } set ? StatusNamespaces.AddTo(report, set, verdict, counters?.TableFull) : report;
     }
@@ -215,6 +220,14 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
     {
         Problem = reading.Fault?.ToString() ?? reading.Absence,
     };
+
+    // The daemon's state file, as the daemon reads it at start; null where there is none or it is unreadable.
+    private LearnedMax? Learned() =>
+        options.StateDirectory is { } directory
+        && KernelFile.TryReadText(Path.Combine(directory, LearnedMaxStore.FileName), out _) is { } text
+        && LearnedMax.TryParse(text, out LearnedMax learned, out _)
+            ? learned
+            : null;
 
     private StatusReport Base(in KernelReading reading, StatusState state) => new()
     {

@@ -57,6 +57,15 @@ internal sealed record StatusReport
 
     public string? CountersProblem { get; init; }
 
+    /// <summary>The max ConntrackWatch last raised to and keeps (its state file); null where there is none.</summary>
+    public long? LearnedMax { get; init; }
+
+    /// <summary>Whether the max is below the learned one: another writer set it (or a reboot reset it and the daemon is not running).</summary>
+    public bool? MaxLowered { get; init; }
+
+    /// <summary>Who else sets the max, as far as the host's files show: sysctl.d lines, a running kube-proxy.</summary>
+    public IReadOnlyList<string>? MaxWriters { get; init; }
+
     /// <summary>Every network namespace watched, the host's included, fullest first; null with Conntrack:Namespaces=Host.</summary>
     public IReadOnlyList<StatusNamespace>? Namespaces { get; init; }
 

@@ -28,6 +28,7 @@ public sealed partial class PrometheusTextTests
         Reading,
         RaiseOutcome.NotRaised,
         2,
+        1,
         Verdict: Verdict.HostOnly(HostDecision));
 
     [Fact]

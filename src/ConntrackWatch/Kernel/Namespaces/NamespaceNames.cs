@@ -78,12 +78,15 @@ internal static partial class NamespaceNames
         if (path.StartsWith("/kubepods", StringComparison.Ordinal) && Pod().Match(path) is { Success: true } pod)
         {
             string uid = pod.Groups[1].Value.Replace('_', '-');
-            if (runtimes?.PodName(uid) is { } named)
+            Match container = Container().Match(path);
+            string? runtime = path.Contains("/cri-containerd-", StringComparison.Ordinal) ? "containerd"
+                : path.Contains("/crio-", StringComparison.Ordinal) ? "crio" : null;
+            if ((runtimes?.PodName(uid) ?? (container.Success ? runtimes?.CriPodName(container.Groups[1].Value, uid, runtime) : null)) is { } named)
             {
                 return ($"pod {named}", NameRank.Container); // the pod's namespace, whichever of its containers was found
             }
 
-            return (Container().Match(path) is { Success: true } container
+            return (container.Success
                 ? $"pod {uid} container {container.Groups[1].Value[..12]}"
                 : $"pod {uid}", NameRank.Container);
         }
@@ -91,9 +94,9 @@ internal static partial class NamespaceNames
         if (RuntimeContainer().Match(path) is { Success: true } id)
         {
             string full = id.Groups["id"].Value;
-            return (id.Groups["docker"].Success && runtimes?.DockerName(full) is { } name
-                ? $"container {name}"
-                : $"container {full[..12]}", NameRank.Container);
+            string? name = id.Groups["docker"].Success ? runtimes?.DockerName(full)
+                : id.Groups["podman"].Success ? runtimes?.PodmanName(full) : null;
+            return (name is not null ? $"container {name}" : $"container {full[..12]}", NameRank.Container);
         }
 
         if (Lxc().Match(path) is { Success: true } lxc)
@@ -151,7 +154,7 @@ internal static partial class NamespaceNames
 
     // Where Docker, containerd and Podman put a container: a scope directly under system.slice or machine.slice
     // (systemd driver), or /docker/<id> (cgroupfs driver). Twelve characters, as `docker ps` shows them.
-    [GeneratedRegex(@"^(?:/(?:system|machine)\.slice/(?:(?<docker>docker-)|cri-containerd-|crio-|libpod-)(?<id>[0-9a-f]{64})\.scope|/(?<docker>docker)/(?<id>[0-9a-f]{64}))(?:/|$)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:/(?:system|machine)\.slice/(?:(?<docker>docker-)|cri-containerd-|crio-|(?<podman>libpod-))(?<id>[0-9a-f]{64})\.scope|/(?<docker>docker)/(?<id>[0-9a-f]{64}))(?:/|$)", RegexOptions.CultureInvariant)]
     private static partial Regex RuntimeContainer();
 
     // LXC's own top-level trees: lxc.payload.NAME (LXC 4 and later) or lxc/NAME.

@@ -58,6 +58,90 @@ internal sealed partial class RuntimeRecords(string hostRoot)
         return null;
     });
 
+    /// <summary>
+    /// "default/api-7c9f" from the CRI runtime's own record of container <paramref name="id"/> of the pod
+    /// <paramref name="uid"/>: containerd's task bundle (annotations io.kubernetes.cri.sandbox-namespace and -name),
+    /// CRI-O's (io.kubernetes.pod.namespace and .name); the pod's uid, where the record has it, must be the one asked for.
+    /// </summary>
+    /// <param name="runtime">"containerd", "crio", or null where the cgroup does not say (the cgroupfs driver): both are tried.</param>
+    public string? CriPodName(string id, string uid, string? runtime) => Kept($"cri {id}", () =>
+    {
+        foreach ((string kind, string bundle, string ns, string name, string podUid) in (ReadOnlySpan<(string, string, string, string, string)>)
+        [
+            ("containerd", "run/containerd/io.containerd.runtime.v2.task/k8s.io", "io.kubernetes.cri.sandbox-namespace", "io.kubernetes.cri.sandbox-name", "io.kubernetes.cri.sandbox-uid"),
+            ("crio", "run/containers/storage/overlay-containers", "io.kubernetes.pod.namespace", "io.kubernetes.pod.name", "io.kubernetes.pod.uid"),
+        ])
+        {
+            if (runtime is not null && runtime != kind)
+            {
+                continue;
+            }
+
+            string tasks = Path.Combine(hostRoot, bundle);
+            string directory = kind == "crio" ? Path.Combine(tasks, id, "userdata") : Path.Combine(tasks, id);
+            if (IsRoots(tasks) && IsRoots(Path.Combine(tasks, id)) && IsRoots(directory)
+                && ReadBounded(Path.Combine(directory, "config.json")) is { } json
+                && Annotations(json, ns, name, podUid) is ({ } podNamespace, { } podName, var recordUid)
+                && (recordUid is null || recordUid == uid)
+                && PodDirectory().IsMatch($"{podNamespace}_{podName}_{uid}"))
+            {
+                return $"{podNamespace}/{podName}";
+            }
+        }
+
+        return null;
+    });
+
+    /// <summary>The name Podman gave container <paramref name="id"/> (rootful: containers.json of its storage); null where unknown.</summary>
+    public string? PodmanName(string id) => Kept($"podman {id}", () =>
+    {
+        string storage = Path.Combine(hostRoot, "var/lib/containers/storage/overlay-containers");
+        if (!IsRoots(storage) || ReadBounded(Path.Combine(storage, "containers.json")) is not { } json)
+        {
+            return null;
+        }
+
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
+            foreach (JsonElement container in document.RootElement.EnumerateArray())
+            {
+                if (container.ValueKind == JsonValueKind.Object && container.TryGetProperty("id", out JsonElement own) && own.ValueEquals(id)
+                    && container.TryGetProperty("names", out JsonElement names) && names.ValueKind == JsonValueKind.Array
+                    && names.GetArrayLength() > 0 && names[0].ValueKind == JsonValueKind.String && names[0].GetString() is { Length: > 0 } name)
+                {
+                    return ExternalText.Escape(name, 64);
+                }
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+        }
+
+        return null;
+    });
+
+    // An OCI config.json's annotations: the pod's namespace, name and (where given) uid.
+    private static (string? Namespace, string? Name, string? Uid) Annotations(byte[] json, string ns, string name, string uid)
+    {
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("annotations", out JsonElement annotations) || annotations.ValueKind != JsonValueKind.Object)
+            {
+                return default;
+            }
+
+            string? Text(string key) => annotations.TryGetProperty(key, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            return (Text(ns), Text(name), Text(uid));
+        }
+        catch (JsonException)
+        {
+            return default;
+        }
+    }
+
     private string? Kept(string key, Func<string?> find)
     {
         if (_kept.TryGetValue(key, out string? known))

@@ -94,4 +94,48 @@ public sealed class RuntimeRecordsTests : IDisposable
         Assert.Equal("container a1b2c3d4e5f6", NameOf($"0::/machine.slice/libpod-{Id}.scope\n")); // Podman's: not Docker's record
         Assert.Equal("container a1b2c3d4e5f6", NamespaceNames.OfProcess(42, Encoding.UTF8.GetBytes(DockerCgroup), "sleep\n"u8, 0, null).Name); // no records asked for
     }
+
+    [Fact]
+    public void NamesAPodFromContainerdsTaskBundleWhereKubeletsLogsAreNotThere()
+    {
+        const string Cid = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        string bundle = _root.Combine($"run/containerd/io.containerd.runtime.v2.task/k8s.io/{Cid}/config.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(bundle)!);
+        File.WriteAllText(bundle, $$$"""{"ociVersion":"1.1.0","process":{"args":["/pause"]},"annotations":{"io.kubernetes.cri.container-type":"sandbox","io.kubernetes.cri.sandbox-name":"api-7c9f","io.kubernetes.cri.sandbox-namespace":"default","io.kubernetes.cri.sandbox-uid":"{{{PodUid}}}"}}""");
+
+        Assert.Equal("pod default/api-7c9f", NameOf(PodCgroup));
+    }
+
+    [Fact]
+    public void BelievesNoRuntimeRecordOfAnotherPod()
+    {
+        const string Cid = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        string bundle = _root.Combine($"run/containerd/io.containerd.runtime.v2.task/k8s.io/{Cid}/config.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(bundle)!);
+        File.WriteAllText(bundle, """{"annotations":{"io.kubernetes.cri.sandbox-name":"api","io.kubernetes.cri.sandbox-namespace":"default","io.kubernetes.cri.sandbox-uid":"00000000-0000-0000-0000-000000000000"}}""");
+
+        Assert.Equal("pod 7d9a1b2c-3d4e-5f60-7182-93a4b5c6d7e8 container 0123456789ab", NameOf(PodCgroup));
+    }
+
+    [Fact]
+    public void NamesAPodFromCriOsContainerRecord()
+    {
+        const string Cid = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
+        string config = _root.Combine($"run/containers/storage/overlay-containers/{Cid}/userdata/config.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(config)!);
+        File.WriteAllText(config, $$$"""{"annotations":{"io.kubernetes.pod.name":"web-0","io.kubernetes.pod.namespace":"shop","io.kubernetes.pod.uid":"{{{PodUid}}}"}}""");
+
+        Assert.Equal("pod shop/web-0", NameOf($"0::/kubepods.slice/kubepods-pod7d9a1b2c_3d4e_5f60_7182_93a4b5c6d7e8.slice/crio-{Cid}.scope\n"));
+    }
+
+    [Fact]
+    public void NamesARootfulPodmanContainerFromItsStorage()
+    {
+        string containers = _root.Combine("var/lib/containers/storage/overlay-containers/containers.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(containers)!);
+        File.WriteAllText(containers, $$"""[{"id":"0000000000000000000000000000000000000000000000000000000000000000","names":["other"]},{"id":"{{Id}}","names":["web"],"image":"x"}]""");
+
+        Assert.Equal("container web", NameOf($"0::/machine.slice/libpod-{Id}.scope/container\n"));
+        Assert.Equal("container a1b2c3d4e5f6", NameOf(DockerCgroup)); // Docker's cgroup: Podman's storage is not asked
+    }
 }

@@ -113,8 +113,12 @@ public sealed class DockerDaemon : IDisposable
         if (_dockerd is { HasExited: false })
         {
             Docker("rmi", "-f", Image);
-            _dockerd.Kill(); // SIGKILL: its containerd and shims are reaped below
-            _dockerd.WaitForExit(10_000);
+            Command.Run("kill", "-TERM", _dockerd.Id.ToString(CultureInfo.InvariantCulture)); // it stops its containerd too
+            if (!_dockerd.WaitForExit(20_000))
+            {
+                _dockerd.Kill(); // what it left is ended below
+                _dockerd.WaitForExit(10_000);
+            }
         }
 
         _dockerd?.Dispose();
