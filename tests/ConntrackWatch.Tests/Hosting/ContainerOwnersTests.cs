@@ -13,6 +13,8 @@ namespace ConntrackWatch.Tests.Hosting;
 public sealed class ContainerOwnersTests
 {
     private const string UdpTimeout = "/proc/sys/net/netfilter/nf_conntrack_udp_timeout";
+    private const string MaxPath = "/proc/sys/net/netfilter/nf_conntrack_max";
+    private const string CountPath = "/proc/sys/net/netfilter/nf_conntrack_count";
 
     [Fact]
     public async Task TheHostsBreakdownNamesEachContainerByItsNameWithTheCountConntrackGivesForItsAddress()
@@ -82,6 +84,22 @@ public sealed class ContainerOwnersTests
             {
                 Assert.Equal(expected[name], unitOwners[$"container {docker.Id(name)[..12]}"]);
             }
+
+            // Under pressure the daemon's own capture says the same: the host's max set just above its count puts
+            // the host past the mark (a dry run: nothing is raised), and the captured entry names both containers.
+            using var max = new SysctlRestorer(MaxPath);
+            long hostCount = long.Parse(File.ReadAllText(CountPath).Trim(), CultureInfo.InvariantCulture);
+            max.Set(hostCount * 10 / 7 + 1); // about 70% full
+            await using var daemon = InProcessDaemon.StartWithArgs(
+                "--Conntrack:PollInterval=00:00:00.100", "--Conntrack:DryRun=true", $"--Conntrack:HostRoot={docker.HostRoot}");
+            Serilog.Events.LogEvent captured = await daemon.Sink.WaitForEventAsync(ConntrackWatch.Logging.LogEvents.BreakdownCaptured, TimeSpan.FromSeconds(60));
+            string topOwners = captured.Properties["TopOwners"].ToString().Trim('"');
+            foreach ((string name, _) in containers)
+            {
+                Assert.Contains($"container {name} {expected[name]}", topOwners, StringComparison.Ordinal);
+            }
+
+            Assert.Equal(0, await daemon.StopAsync());
         }
         finally
         {
