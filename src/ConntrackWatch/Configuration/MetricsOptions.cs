@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
 
 namespace ConntrackWatch.Configuration;
 
@@ -26,6 +27,21 @@ public sealed record MetricsOptions : IValidatableObject
     /// </summary>
     public int NamespaceSeries { get; set; } = DefaultNamespaceSeries;
 
+    /// <summary>
+    /// ADDRESS:PORT to serve GET /metrics and GET /healthz on over HTTP ("127.0.0.1:9101", "0.0.0.0:9101",
+    /// "[::]:9101"). Left out: no listener.
+    /// </summary>
+    public string? Listen { get; set; }
+
+    /// <summary>HttpListener's prefix for <paramref name="listen"/>: every address ("+") for 0.0.0.0 and [::].</summary>
+    public static string PrefixOf(string listen)
+    {
+        IPEndPoint endPoint = IPEndPoint.Parse(listen);
+        string host = endPoint.Address.Equals(IPAddress.Any) || endPoint.Address.Equals(IPAddress.IPv6Any) ? "+"
+            : endPoint.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]" : endPoint.Address.ToString();
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http://{host}:{endPoint.Port}/");
+    }
+
     /// <summary>The file to write, or null when the textfile is off.</summary>
     public string? ResolveTextfile() => string.IsNullOrWhiteSpace(TextfilePath)
         ? null
@@ -37,6 +53,12 @@ public sealed record MetricsOptions : IValidatableObject
         {
             yield return new ValidationResult(
                 $"{SectionName}:{nameof(TextfilePath)} must be an absolute path such as /var/lib/prometheus/node-exporter (found '{TextfilePath}').");
+        }
+
+        if (Listen is not null && (!IPEndPoint.TryParse(Listen, out IPEndPoint? endPoint) || endPoint.Port == 0 || !Listen.Contains(':', StringComparison.Ordinal)))
+        {
+            yield return new ValidationResult(
+                $"{SectionName}:{nameof(Listen)} must be an address and a port such as 127.0.0.1:9101, 0.0.0.0:9101 or [::]:9101 (found '{Listen}').");
         }
 
         if (NamespaceSeries is < 0 or > MaxNamespaceSeries)

@@ -40,6 +40,7 @@ internal static class OptionsBinding
     private static readonly (string Name, ValueShape Shape)[] Metrics =
     [
         (nameof(MetricsOptions.TextfilePath), ValueShape.Text), (nameof(MetricsOptions.NamespaceSeries), ValueShape.Integer),
+        (nameof(MetricsOptions.Listen), ValueShape.Text),
     ];
 
     public static IReadOnlyList<string> ConntrackKeys { get; } = [.. Conntrack.Select(k => k.Name)];
@@ -59,6 +60,7 @@ internal static class OptionsBinding
         $"{ConntrackOptions.SectionName}:{nameof(ConntrackOptions.StateDirectory)}",
         $"{JournaldOptions.SectionName}:{nameof(JournaldOptions.Enabled)}",
         $"{MetricsOptions.SectionName}:{nameof(MetricsOptions.TextfilePath)}",
+        $"{MetricsOptions.SectionName}:{nameof(MetricsOptions.Listen)}",
     };
 
     public static void Bind(IConfiguration configuration, MetricsOptions options) =>

@@ -57,7 +57,8 @@ internal static class ConntrackWatchHost
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<ILogger<WatchdogService>>(),
             WatchdogSettings.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId)));
-        builder.Services.AddHostedService<ConntrackWorker>();
+        builder.Services.AddHostedService<MetricsListener>(); // only with Metrics:Listen
+        builder.Services.AddHostedService<ConntrackWorker>(); // last: its start polls, and READY=1 follows
 
         // The host's own logger, never the static Log.Logger: otherwise every host in one process (the tests run
         // many daemons side by side) would log through whichever host set it last.
@@ -99,6 +100,8 @@ internal static class ConntrackWatchHost
         services.AddSingleton<IPollPublisher>(services => services.GetRequiredService<MetricsPublisher>());
         services.AddSingleton<IPollPublisher>(services => services.GetRequiredService<ConntrackMeter>());
         services.AddSingleton<IPollPublisher>(services => services.GetRequiredService<ServiceNotifications>());
+        services.AddSingleton<ScrapeText>();
+        services.AddSingleton<IPollPublisher>(services => services.GetRequiredService<ScrapeText>());
         services.AddSingleton<BreakdownCapture>();
         services.AddSingleton<IPollPublisher>(services => services.GetRequiredService<BreakdownCapture>());
         return services;

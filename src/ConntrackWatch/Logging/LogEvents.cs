@@ -44,6 +44,8 @@ internal static class LogEvents
     public const int MaxLowered = 37;
 
     public const int MetricsWriteFailed = 40;
+    public const int MetricsListening = 41;
+    public const int MetricsCannotListen = 42;
 
     public const int NamespacesNotVisible = 50;
     public const int NamespacesNearCeiling = 51;

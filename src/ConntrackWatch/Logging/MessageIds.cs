@@ -42,6 +42,8 @@ internal static class MessageIds
         [LogEvents.LearnedMaxNotSaved] = "45a8cbe63d0c4e7ab4c98bae2ecf05f4",
         [LogEvents.MaxLowered] = "471aea8b771b4d358f35db07e8b783d3",
         [LogEvents.MetricsWriteFailed] = "ae2708659bb14f2da2447ea3c3a1cd3c",
+        [LogEvents.MetricsListening] = "75f64bbecb2b4d53a98bb08d483d169a",
+        [LogEvents.MetricsCannotListen] = "9f17a5e3f7f944ab8f30f2d9e39895be",
         [LogEvents.NamespacesNotVisible] = "b11d21d946dc4c26b51e0d0ce9864111",
         [LogEvents.NamespacesNearCeiling] = "83a7e278f01f4ec88e9e498ef46696d5",
         [LogEvents.BreakdownCaptured] = "b874b99ec5564a9599781b4c20e28e29",

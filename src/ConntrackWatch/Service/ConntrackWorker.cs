@@ -64,7 +64,12 @@ internal sealed partial class ConntrackWorker(
         {
             // SIGTERM or SIGINT: the poll in progress has finished; stop cleanly.
         }
+    }
 
+    /// <summary>Said once the loop has ended, whenever the host stops it: during its start too, when the loop never ran.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
         LogStopping(cycle.RaisesTotal);
     }
 

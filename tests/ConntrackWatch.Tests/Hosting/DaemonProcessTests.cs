@@ -22,6 +22,35 @@ public sealed class DaemonProcessTests
     }
 
     [Fact]
+    public async Task ServesTheTextfilesMetricsAndItsHealthOverHttp()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 10, max: 100);
+        using var textfile = new TempDirectory();
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        using var daemon = DaemonProcess.Start(
+            [$"--Conntrack:ProcRoot={tree.Root}", "--Conntrack:PollInterval=00:00:30", $"--Metrics:TextfilePath={textfile.Path}", $"--Metrics:Listen=127.0.0.1:{port}"]);
+        await daemon.WaitForErrorTextAsync($"Serving /metrics and /healthz on http://127.0.0.1:{port}/");
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        CancellationToken cancel = TestContext.Current.CancellationToken;
+
+        string scraped = await client.GetStringAsync("/metrics", cancel);
+        string health = await client.GetStringAsync("/healthz", cancel);
+
+        // One poll in 30 s: the scrape and the file are of the same one.
+        Assert.Equal(File.ReadAllText(textfile.Combine("conntrackwatch.prom")), scraped);
+        Assert.Contains("conntrackwatch_entries 10\n", scraped, StringComparison.Ordinal);
+        Assert.Equal("ok\n", health);
+        daemon.Signal(DaemonProcess.Sigterm);
+        Assert.Equal(0, await daemon.WaitForExitAsync());
+    }
+
+    [Fact]
     public async Task TellsSystemdItIsReadyAliveReloadingAndStopping()
     {
         using FakeProcTree tree = FakeProcTree.Modern(count: 10, max: 100);
