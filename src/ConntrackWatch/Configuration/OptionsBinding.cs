@@ -37,6 +37,8 @@ internal static class OptionsBinding
         (nameof(JournaldOptions.SyslogIdentifier), ValueShape.Text),
     ];
 
+    private static readonly (string Name, ValueShape Shape)[] Logging = [(nameof(LoggingOptions.Format), ValueShape.Choice<LogFormat>())];
+
     private static readonly (string Name, ValueShape Shape)[] Metrics =
     [
         (nameof(MetricsOptions.TextfilePath), ValueShape.Text), (nameof(MetricsOptions.NamespaceSeries), ValueShape.Integer),
@@ -47,11 +49,13 @@ internal static class OptionsBinding
 
     public static IReadOnlyList<string> JournaldKeys { get; } = [.. Journald.Select(k => k.Name)];
 
+    public static IReadOnlyList<string> LoggingKeys { get; } = [.. Logging.Select(k => k.Name)];
+
     public static IReadOnlyList<string> MetricsKeys { get; } = [.. Metrics.Select(k => k.Name)];
 
     /// <summary>The sections ConntrackWatch reads; any other is a typo.</summary>
     public static IReadOnlyList<string> Sections { get; } =
-        [ConntrackOptions.SectionName, JournaldOptions.SectionName, MetricsOptions.SectionName];
+        [ConntrackOptions.SectionName, JournaldOptions.SectionName, MetricsOptions.SectionName, LoggingOptions.SectionName];
 
     // Keys whose empty value means "left out": their default (derived, off, or systemd's) applies.
     private static readonly HashSet<string> EmptyMeansDefault = new(StringComparer.OrdinalIgnoreCase)
@@ -78,6 +82,10 @@ internal static class OptionsBinding
         Guard<ConntrackOptions>(configuration, ConntrackOptions.SectionName, Conntrack, () =>
             configuration.GetSection(ConntrackOptions.SectionName).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true));
     }
+
+    public static void Bind(IConfiguration configuration, LoggingOptions options) =>
+        Guard<LoggingOptions>(configuration, LoggingOptions.SectionName, Logging, () =>
+            configuration.GetSection(LoggingOptions.SectionName).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true));
 
     public static void Bind(IConfiguration configuration, JournaldOptions options) =>
         Guard<JournaldOptions>(configuration, JournaldOptions.SectionName, Journald, () =>

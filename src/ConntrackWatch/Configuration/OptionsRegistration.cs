@@ -24,6 +24,9 @@ internal static class OptionsRegistration
             .Configure<IConfiguration>((options, configuration) => OptionsBinding.Bind(configuration, options))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>();
+        services.AddOptions<LoggingOptions>()
+            .Configure<IConfiguration>((options, configuration) => OptionsBinding.Bind(configuration, options))
+            .ValidateOnStart(); // its one key's shape is checked as it is bound: nothing more to validate
         return services;
     }
 
@@ -43,6 +46,8 @@ internal static class OptionsRegistration
         var metrics = new MetricsOptions();
         OptionsBinding.Bind(configuration, metrics);
         ThrowOnFailure(new MetricsOptionsValidator().Validate(Options.DefaultName, metrics), typeof(MetricsOptions));
+        var logging = new LoggingOptions();
+        OptionsBinding.Bind(configuration, logging);
         return conntrack;
     }
 
@@ -63,6 +68,7 @@ internal static class OptionsRegistration
         ConntrackOptions conntrack = services.GetRequiredService<IOptions<ConntrackOptions>>().Value;
         _ = services.GetRequiredService<IOptions<JournaldOptions>>().Value;
         _ = services.GetRequiredService<IOptions<MetricsOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<LoggingOptions>>().Value;
         return conntrack;
     }
 }

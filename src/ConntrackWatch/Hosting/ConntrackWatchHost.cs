@@ -66,7 +66,9 @@ internal static class ConntrackWatchHost
             (services, logger) =>
             {
                 JournaldOptions journald = services.GetRequiredService<IOptions<JournaldOptions>>().Value;
-                LoggingSetup.Configure(logger, journald.UseJournald(Environment.GetEnvironmentVariable) ? journald : null);
+                LoggingOptions format = services.GetRequiredService<IOptions<LoggingOptions>>().Value;
+                LoggingSetup.Configure(logger, journald.UseJournald(Environment.GetEnvironmentVariable) ? journald : null,
+                    format.IsJson(stderrIsTerminal: !Console.IsErrorRedirected));
                 settings.Logging?.Invoke(logger);
             },
             preserveStaticLogger: true);

@@ -3,6 +3,7 @@ using ConntrackWatch.Configuration;
 using ConntrackWatch.Logging;
 using Serilog;
 using Serilog.Events;
+using Serilog.Formatting.Compact;
 using Serilog.Sinks.JournaldNative;
 
 namespace ConntrackWatch.Hosting;
@@ -13,8 +14,8 @@ internal static class LoggingSetup
     /// <summary>Standard error's line: values as they are (no quotes), the exception after the message, one line (<see cref="OneLineFormatter"/>).</summary>
     public const string ConsoleTemplate = "{Timestamp:yyyy-MM-dd HH:mm:ss} {Level:u3} {Message:l} {Exception}";
 
-    /// <summary>To journald when <paramref name="journald"/> is given, else to standard error.</summary>
-    public static LoggerConfiguration Configure(LoggerConfiguration logger, JournaldOptions? journald)
+    /// <summary>To journald when <paramref name="journald"/> is given, else to standard error, as JSON lines where <paramref name="json"/>.</summary>
+    public static LoggerConfiguration Configure(LoggerConfiguration logger, JournaldOptions? journald, bool json = false)
     {
         logger.MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
@@ -33,7 +34,10 @@ internal static class LoggingSetup
             });
         }
 
-        // Standard error only: standard output belongs to `status --json`. One line per event, whatever it holds.
-        return logger.WriteTo.Console(new OneLineFormatter(ConsoleTemplate), standardErrorFromLevel: LogEventLevel.Verbose);
+        // Standard error only: standard output belongs to `status --json`. One line per event, whatever it holds:
+        // JSON escapes every control character of a value.
+        return json
+            ? logger.Enrich.With<JournalFieldsEnricher>().WriteTo.Console(new RenderedCompactJsonFormatter(), standardErrorFromLevel: LogEventLevel.Verbose)
+            : logger.WriteTo.Console(new OneLineFormatter(ConsoleTemplate), standardErrorFromLevel: LogEventLevel.Verbose);
     }
 }

@@ -58,7 +58,7 @@ public sealed class HostileConfigurationTests
 
     [Theory]
     [InlineData("--Contrack:DryRun=true", "Contrack (in the command line) is no section ConntrackWatch reads")]
-    [InlineData("--Logging:LogLevel:Default=Debug", "Logging (in the command line) is no section ConntrackWatch reads")]
+    [InlineData("--Logging:LogLevel:Default=Debug", "Logging has keys ConntrackWatch does not know (a typo?): 'LogLevel'. Valid keys: Format.")]
     [InlineData("--Conntrack:PollInterval=", "Conntrack:PollInterval is empty (or null)")]
     [InlineData("--Journald:SocketPath=/run/a-very-long-directory-name-for-a-journal-socket/that-goes-on-and-on-and-on-and-on-and-on/socket-file-too", "a Unix socket path holds at most 107")]
     public async Task RejectsACommandLineSettingItWouldOtherwiseIgnore(string arg, string expected)

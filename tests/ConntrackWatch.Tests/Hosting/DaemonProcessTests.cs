@@ -22,6 +22,28 @@ public sealed class DaemonProcessTests
     }
 
     [Fact]
+    public async Task WritesOneJsonObjectPerLineWithTheJournalsFieldsWhereNeitherJournaldNorATerminalIsThere()
+    {
+        using FakeProcTree tree = FakeProcTree.Modern(count: 65, max: 100);
+        using var daemon = DaemonProcess.Start(
+            [$"--Conntrack:ProcRoot={tree.Root}", "--Conntrack:PollInterval=00:00:00.200", "--Conntrack:StateDirectory="],
+            new Dictionary<string, string> { ["CONNTRACKWATCH_Logging__Format"] = "Auto" }); // standard error is a pipe here
+
+        await daemon.WaitForErrorTextAsync("Raised nf_conntrack_max from 100 to 120");
+        daemon.Signal(DaemonProcess.Sigterm);
+        Assert.Equal(0, await daemon.WaitForExitAsync());
+
+        System.Text.Json.JsonElement[] events = [.. daemon.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement.Clone())];
+        System.Text.Json.JsonElement raised = events.Single(e => e.TryGetProperty("MESSAGE_ID", out var id) && id.GetString() == ConntrackWatch.Logging.MessageIds.ByEventId[ConntrackWatch.Logging.LogEvents.Raised]);
+        Assert.StartsWith("Raised nf_conntrack_max from 100 to 120: ", raised.GetProperty("@m").GetString(), StringComparison.Ordinal);
+        Assert.Equal(4, raised.GetProperty("PRIORITY").GetInt32());
+        Assert.Equal("Warning", raised.GetProperty("@l").GetString());
+        Assert.Equal((100, 120, 65), (raised.GetProperty("OldMax").GetInt64(), raised.GetProperty("NewMax").GetInt64(), raised.GetProperty("ConntrackCount").GetInt64()));
+        Assert.Contains(events, e => e.GetProperty("@m").GetString()!.StartsWith("ConntrackWatch stopping", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ServesTheTextfilesMetricsAndItsHealthOverHttp()
     {
         using FakeProcTree tree = FakeProcTree.Modern(count: 10, max: 100);

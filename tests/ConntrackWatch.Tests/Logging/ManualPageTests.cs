@@ -8,7 +8,7 @@ public sealed class ManualPageTests
 {
     private static readonly string[] Lines = File.ReadAllLines(RepositoryFiles.PathOf("deploy/conntrackwatch.8"));
 
-    public static TheoryData<string> Keys => [.. OptionsBinding.ConntrackKeys, .. OptionsBinding.JournaldKeys, .. OptionsBinding.MetricsKeys];
+    public static TheoryData<string> Keys => [.. OptionsBinding.ConntrackKeys, .. OptionsBinding.JournaldKeys, .. OptionsBinding.MetricsKeys, .. OptionsBinding.LoggingKeys];
 
     [Theory]
     [MemberData(nameof(Keys))]

@@ -61,6 +61,8 @@ public sealed partial class DaemonProcess : IDisposable
         start.Environment.Remove("NOTIFY_SOCKET");
         start.Environment.Remove("WATCHDOG_USEC");
         start.Environment.Remove("WATCHDOG_PID");
+        // Standard error here is a pipe, not a terminal: text lines unless a test asks for JSON (its own tests do).
+        start.Environment["CONNTRACKWATCH_Logging__Format"] = "Text";
         foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;

@@ -31,6 +31,11 @@ public sealed class InProcessDaemon : IAsyncDisposable
             args = [.. args, "--Journald:Enabled=false"];
         }
 
+        if (!args.Any(arg => arg.StartsWith("--Logging:Format", StringComparison.Ordinal)))
+        {
+            args = [.. args, "--Logging:Format=Text"];
+        }
+
         // A lock directory of its own unless a test shares one: tests run many daemons side by side.
         var settings = new HostSettings(
             HostConfigPath,
