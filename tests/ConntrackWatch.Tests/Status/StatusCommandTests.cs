@@ -5,12 +5,7 @@ namespace ConntrackWatch.Tests.Status;
 
 public sealed class StatusCommandTests
 {
-    private static async Task<(int ExitCode, string Output, string Error)> StatusAsync(params string[] args)
-    {
-        await using var daemon = InProcessDaemon.StartWithArgs(["status", .. args]);
-        int exitCode = await daemon.Exited.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
-        return (exitCode, daemon.Output.ToString(), daemon.Error.ToString());
-    }
+    private static Task<(int ExitCode, string Output, string Error)> StatusAsync(params string[] args) => InProcessDaemon.StatusAsync(args);
 
     [Theory]
     [InlineData(10, 100, 0, "ok")]

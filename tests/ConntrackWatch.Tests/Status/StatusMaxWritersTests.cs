@@ -6,12 +6,7 @@ namespace ConntrackWatch.Tests.Status;
 /// <summary><c>status</c> says who else sets the max, and when it is below what ConntrackWatch raised it to.</summary>
 public sealed class StatusMaxWritersTests
 {
-    private static async Task<(int ExitCode, string Output, string Error)> StatusAsync(params string[] args)
-    {
-        await using var daemon = InProcessDaemon.StartWithArgs(["status", .. args]);
-        int exitCode = await daemon.Exited.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
-        return (exitCode, daemon.Output.ToString(), daemon.Error.ToString());
-    }
+    private static Task<(int ExitCode, string Output, string Error)> StatusAsync(params string[] args) => InProcessDaemon.StatusAsync(args);
 
     [Fact]
     public async Task ShowsAMaxBelowTheLearnedOneAndTheSysctlDLineThatSetsIt()

@@ -7,9 +7,8 @@ public sealed class StatusNamespacesTests
 {
     private static async Task<(int ExitCode, string Output)> StatusAsync(params string[] args)
     {
-        await using var daemon = InProcessDaemon.StartWithArgs(["status", .. args]);
-        int exitCode = await daemon.Exited.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
-        return (exitCode, daemon.Output.ToString());
+        (int exitCode, string output, _) = await InProcessDaemon.StatusAsync(args);
+        return (exitCode, output);
     }
 
     private static FakeProcTree ThreeNamespaces() =>

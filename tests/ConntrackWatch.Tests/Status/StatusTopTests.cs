@@ -6,12 +6,7 @@ namespace ConntrackWatch.Tests.Status;
 /// <summary><c>status --top</c> on test trees, read from their table files (the fallback where netlink is refused).</summary>
 public sealed class StatusTopTests
 {
-    private static async Task<(int ExitCode, string Output, string Error)> StatusAsync(params string[] args)
-    {
-        await using var daemon = InProcessDaemon.StartWithArgs(["status", .. args]);
-        int exitCode = await daemon.Exited.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
-        return (exitCode, daemon.Output.ToString(), daemon.Error.ToString());
-    }
+    private static Task<(int ExitCode, string Output, string Error)> StatusAsync(params string[] args) => InProcessDaemon.StatusAsync(args);
 
     private static FakeProcTree Tree() =>
         FakeProcTree.Modern(count: 10, max: 1000)

@@ -74,6 +74,14 @@ public sealed class InProcessDaemon : IAsyncDisposable
 
     public static InProcessDaemon StartWithArgs(params string[] args) => new(args, null);
 
+    /// <summary>Runs <c>conntrackwatch status</c> with <paramref name="args"/> to its end: its exit code and what it printed.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> StatusAsync(params string[] args)
+    {
+        await using var daemon = StartWithArgs(["status", .. args]);
+        int exitCode = await daemon.Exited.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        return (exitCode, daemon.Output.ToString(), daemon.Error.ToString());
+    }
+
     /// <summary>Starts over <paramref name="tree"/> with its lock file in <paramref name="runtimeDirectory"/>, as another daemon may.</summary>
     public static InProcessDaemon StartWithLockIn(FakeProcTree tree, string runtimeDirectory) =>
         new([$"--Conntrack:ProcRoot={tree.Root}", "--Conntrack:PollInterval=00:00:00.100"], null, null, runtimeDirectory);
