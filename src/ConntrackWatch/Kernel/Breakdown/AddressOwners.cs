@@ -12,6 +12,9 @@ internal sealed class AddressOwners
 {
     private const int Shared = -1;
 
+    /// <summary>The most namespaces named as not wholly attributed; the rest are counted.</summary>
+    public const int MaxProblems = 20;
+
     private readonly Dictionary<ConntrackAddress, int> _byAddress = [];
     private readonly List<AddressOwner> _owners = [];
     private readonly List<string> _problems = [];
@@ -81,6 +84,13 @@ internal sealed class AddressOwners
             }
 
             owners.Add(owner, addresses, problem, capped, isHost: false);
+        }
+
+        if (owners._problems.Count > MaxProblems)
+        {
+            int more = owners._problems.Count - MaxProblems;
+            owners._problems.RemoveRange(MaxProblems, more);
+            owners._problems.Add($"and {more} more namespaces whose addresses cannot be read (conntrackwatch status lists the namespaces)");
         }
 
         return owners;

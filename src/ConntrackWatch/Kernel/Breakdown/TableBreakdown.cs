@@ -28,8 +28,8 @@ internal sealed record TableBreakdown(
     double Seconds)
 {
     /// <summary>
-    /// Entries by the namespace that owns their addresses (source, else the reply's source), exact, most first;
-    /// empty where the owners were not read (a namespace's own table).
+    /// Entries by the namespace that owns their addresses (source, else the reply's source), exact, the top owners
+    /// most first; empty where the owners were not read (a namespace's own table).
     /// </summary>
     public IReadOnlyList<OwnerLine> Owners { get; init; } = [];
 

@@ -75,12 +75,12 @@ internal sealed class TableBreakdownBuilder(long? establishedTimeoutSeconds, Add
         source,
         seconds)
     {
-        Owners = ByOwner(),
+        Owners = ByOwner(top),
         OwnerProblems = owners?.Problems ?? [],
     };
 
-    // Every owner with an entry, most first (equal counts in the order read: the host first), unknown among them.
-    private List<OwnerLine> ByOwner()
+    // The top owners with an entry, most first (equal counts in the order read: the host first), unknown among them.
+    private List<OwnerLine> ByOwner(int top)
     {
         if (owners is null)
         {
@@ -96,7 +96,7 @@ internal sealed class TableBreakdownBuilder(long? establishedTimeoutSeconds, Add
             }
         }
 
-        return [.. lines.OrderByDescending(l => l.Count)]; // stable: ties keep the order read
+        return [.. lines.OrderByDescending(l => l.Count).Take(top)]; // stable: ties keep the order read
     }
 
     // Most first; equal counts in the order of their number (port, protocol, state), so the output is stable.
