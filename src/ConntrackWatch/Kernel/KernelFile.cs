@@ -41,6 +41,41 @@ internal static class KernelFile
         return buffer[..length];
     }
 
+    /// <summary>
+    /// At most <paramref name="limit"/> bytes of a file from its start (a regular file or a kernel one, never a FIFO
+    /// or a device), and whether it went on past them. <paramref name="noFollow"/>: never through a symbolic link.
+    /// Throws what <see cref="OpenRead"/> throws.
+    /// </summary>
+    public static byte[] ReadUpTo(string path, int limit, out bool cut, bool noFollow = false)
+    {
+        using SafeFileHandle handle = noFollow ? OpenOwnRead(path, "a file another program keeps") : OpenRead(path);
+        byte[] buffer = new byte[Math.Min(64 * 1024, limit + 1)];
+        int length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                if (buffer.Length > limit)
+                {
+                    break; // one byte past the limit read: the file goes on
+                }
+
+                Array.Resize(ref buffer, (int)Math.Min(buffer.Length * 2L, limit + 1L));
+            }
+
+            int read = RandomAccess.Read(handle, buffer.AsSpan(length), length);
+            if (read == 0)
+            {
+                break;
+            }
+
+            length += read;
+        }
+
+        cut = length > limit;
+        return buffer[..Math.Min(length, limit)];
+    }
+
     /// <summary>The whole of a small file, or nothing where it cannot be read (a process that just exited).</summary>
     public static byte[] ReadSmallOrEmpty(string path)
     {

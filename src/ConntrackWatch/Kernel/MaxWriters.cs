@@ -123,10 +123,7 @@ internal static class MaxWriters
     {
         try
         {
-            using Microsoft.Win32.SafeHandles.SafeFileHandle handle = KernelFile.OpenRead(path, "a sysctl.d file");
-            byte[] buffer = new byte[MaxFileBytes];
-            int length = RandomAccess.Read(handle, buffer, 0);
-            return System.Text.Encoding.UTF8.GetString(buffer, 0, length);
+            return System.Text.Encoding.UTF8.GetString(KernelFile.ReadUpTo(path, MaxFileBytes, out _));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

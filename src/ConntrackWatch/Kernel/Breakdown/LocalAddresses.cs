@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Win32.SafeHandles;
 
 namespace ConntrackWatch.Kernel.Breakdown;
 
@@ -150,43 +149,17 @@ internal static class LocalAddresses
     private static bool TryHex(ReadOnlySpan<byte> text, out ulong value) =>
         ulong.TryParse(text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
 
-    // A regular file or a kernel one, never a FIFO or a device (the path may be under a test tree), read to its end
-    // or the limit.
     private static byte[]? ReadBounded(string path, out bool cut, out bool missing, out string? problem)
     {
-        cut = missing = false;
+        missing = false;
         problem = null;
         try
         {
-            using SafeFileHandle handle = KernelFile.OpenRead(path);
-            byte[] buffer = new byte[64 * 1024];
-            int length = 0;
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    if (buffer.Length >= ReadLimit)
-                    {
-                        cut = true;
-                        break;
-                    }
-
-                    Array.Resize(ref buffer, Math.Min(buffer.Length * 2, ReadLimit));
-                }
-
-                int read = RandomAccess.Read(handle, buffer.AsSpan(length), length);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                length += read;
-            }
-
-            return buffer[..length];
+            return KernelFile.ReadUpTo(path, ReadLimit, out cut);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            cut = false;
             missing = e is FileNotFoundException or DirectoryNotFoundException;
             problem = e.Message;
             return null;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ConntrackWatch.Text;
-using Microsoft.Win32.SafeHandles;
 
 namespace ConntrackWatch.Kernel.Namespaces;
 
@@ -194,25 +193,13 @@ internal sealed partial class RuntimeRecords(string hostRoot)
         FileIdentity.TryModeAndOwnerOf(directory, followLinks: false, out int mode, out uint uid) && uid == 0 && (mode & 0b000_010_010) == 0
         && (mode & 0xF000) == 0x4000;
 
+    // Never through a link, a regular file only, and no record larger than any a runtime writes.
     private static byte[]? ReadBounded(string path)
     {
         try
         {
-            using SafeFileHandle handle = KernelFile.OpenOwnRead(path, "a container runtime's record");
-            long length = RandomAccess.GetLength(handle);
-            if (length > MaxConfigBytes)
-            {
-                return null;
-            }
-
-            byte[] buffer = new byte[length];
-            int read = 0;
-            while (read < buffer.Length && RandomAccess.Read(handle, buffer.AsSpan(read), read) is > 0 and var got)
-            {
-                read += got;
-            }
-
-            return buffer[..read];
+            byte[] json = KernelFile.ReadUpTo(path, MaxConfigBytes, out bool cut, noFollow: true);
+            return cut ? null : json;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
