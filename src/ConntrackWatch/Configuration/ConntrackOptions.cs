@@ -100,7 +100,7 @@ public sealed record ConntrackOptions : IValidatableObject
         $"CeilingRefreshInterval={CeilingRefreshInterval:c} WindowLength={WindowLength:c} " +
         $"AlarmRepeatInterval={AlarmRepeatInterval:c} DryRun={DryRun} StatsSource={StatsSource} Lookahead={Lookahead:c} " +
         $"ResizeBuckets={ResizeBuckets} EntriesPerBucket={EntriesPerBucket} " +
-        $"RestoreLearnedMax={RestoreLearnedMax} StateDirectory={StateDirectory ?? "none"} " +
+        $"RestoreLearnedMax={RestoreLearnedMax} StateDirectory={(string.IsNullOrWhiteSpace(StateDirectory) ? "none" : StateDirectory)} " +
         $"Namespaces={Namespaces} RaiseFor={RaiseFor} NamespaceScanInterval={NamespaceScanInterval:c} Breakdown={Breakdown} BreakdownTop={BreakdownTop}");
 
     /// <summary>

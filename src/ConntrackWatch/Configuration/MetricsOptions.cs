@@ -33,6 +33,9 @@ public sealed record MetricsOptions : IValidatableObject
     /// </summary>
     public string? Listen { get; set; }
 
+    /// <summary>Where to listen, or null when the listener is off (Metrics:Listen left out or empty).</summary>
+    public string? ListenOn => string.IsNullOrWhiteSpace(Listen) ? null : Listen;
+
     /// <summary>HttpListener's prefix for <paramref name="listen"/>: every address ("+") for 0.0.0.0 and [::].</summary>
     public static string PrefixOf(string listen)
     {
@@ -55,7 +58,7 @@ public sealed record MetricsOptions : IValidatableObject
                 $"{SectionName}:{nameof(TextfilePath)} must be an absolute path such as /var/lib/prometheus/node-exporter (found '{TextfilePath}').");
         }
 
-        if (Listen is not null && (!IPEndPoint.TryParse(Listen, out IPEndPoint? endPoint) || endPoint.Port == 0 || !Listen.Contains(':', StringComparison.Ordinal)))
+        if (ListenOn is not null && (!IPEndPoint.TryParse(ListenOn, out IPEndPoint? endPoint) || endPoint.Port == 0 || !ListenOn.Contains(':', StringComparison.Ordinal)))
         {
             yield return new ValidationResult(
                 $"{SectionName}:{nameof(Listen)} must be an address and a port such as 127.0.0.1:9101, 0.0.0.0:9101 or [::]:9101 (found '{Listen}').");

@@ -26,7 +26,7 @@ internal sealed partial class MetricsListener(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.Value.Listen is not { } listen)
+        if (options.Value.ListenOn is not { } listen)
         {
             return;
         }

@@ -16,7 +16,7 @@ internal sealed class ScrapeText(IOptions<MetricsOptions> options) : IPollPublis
     private int _length;
 
     /// <summary>Whether a listener serves it: otherwise a poll renders nothing for it.</summary>
-    public bool IsServed { get; } = options.Value.Listen is not null;
+    public bool IsServed { get; } = options.Value.ListenOn is not null;
 
     public void Publish(in PollReport report)
     {

@@ -29,9 +29,9 @@ internal sealed partial class LearnedMaxStore(TimeProvider time, ILogger<Learned
     /// <summary>Writes <paramref name="max"/> as learned now; a failure is logged (without flooding) and polling goes on.</summary>
     public void Remember(string? directory, long max, TimeSpan repeatInterval)
     {
-        if (directory is null)
+        if (string.IsNullOrWhiteSpace(directory))
         {
-            return;
+            return; // none: the learned max is not kept
         }
 
         string path = Path.Combine(directory, FileName);
@@ -56,7 +56,7 @@ internal sealed partial class LearnedMaxStore(TimeProvider time, ILogger<Learned
     /// <summary>The learned maximum, or null (logged) when there is none or it cannot be used.</summary>
     public LearnedMax? Recall(string? directory)
     {
-        if (directory is null)
+        if (string.IsNullOrWhiteSpace(directory))
         {
             return null;
         }

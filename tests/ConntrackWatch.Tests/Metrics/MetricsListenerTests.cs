@@ -79,6 +79,18 @@ public sealed class MetricsListenerTests
     }
 
     [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData(" ")]
+    public void NoListenValueOrAnEmptyOneIsNoListener(string? value)
+    {
+        var options = new MetricsOptions { Listen = value };
+
+        Assert.True(new MetricsOptionsValidator().Validate(null, options).Succeeded);
+        Assert.Null(options.ListenOn);
+    }
+
+    [Theory]
     [InlineData("9101")]
     [InlineData("localhost:9101")]
     [InlineData("127.0.0.1")]

@@ -19,6 +19,17 @@ public sealed class LearnedMaxTests : IDisposable
     private void Learned(long max) => File.WriteAllText(StateFile, $"max={max}\nlearned=2026-11-20T08:00:00Z\n");
 
     [Fact]
+    public void AnEmptyStateDirectoryKeepsNothingAndSaysNothingOfIt()
+    {
+        using var harness = new PollHarness(FakeProcTree.Modern(count: 65, max: 100), ("Conntrack:StateDirectory", ""));
+
+        Assert.True(harness.Poll().Raised);
+
+        Assert.DoesNotContain(harness.Logs.GetSnapshot(), r => r.Id.Id is LogEvents.LearnedMaxIgnored or LogEvents.LearnedMaxNone or LogEvents.LearnedMaxNotSaved);
+        Assert.Contains("StateDirectory=none", harness.Settings.Current.Describe(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void KeepsTheNewMaxInTheStateDirectoryAfterARaise()
     {
         using PollHarness harness = Harness(FakeProcTree.Modern(count: 65, max: 100));
