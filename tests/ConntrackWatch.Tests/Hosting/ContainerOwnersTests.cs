@@ -111,6 +111,32 @@ public sealed class ContainerOwnersTests
         }
     }
 
+    [Fact]
+    public async Task AsTheHardenedUnitAPodIsNamedFromKubeletsLogDirectory()
+    {
+        // No cluster runs here: a pod laid out as kubelet lays it, read by a user of its own as the unit is.
+        Prerequisite.RequireRoot();
+        string setpriv = Prerequisite.RequireExecutable("setpriv");
+        const string Uid = "7d9a1b2c-3d4e-5f60-7182-93a4b5c6d7e8";
+        using FakeProcTree tree = FakeProcTree.Modern(count: 1, max: 100).WithProcessNamespace(100, entries: 3,
+            cgroup: "0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod7d9a1b2c_3d4e_5f60_7182_93a4b5c6d7e8.slice/cri-containerd-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope\n");
+        using var root = new TempDirectory();
+        Directory.CreateDirectory(root.Combine($"var/log/pods/default_api-7c9f_{Uid}/api"));
+        DaemonProcessTests.MakeTraversable(tree.Root);
+        DaemonProcessTests.MakeTraversable(root.Path);
+        using TempDirectory binary = DaemonProcessTests.BinaryForNobody();
+
+        using var unit = DaemonProcess.Start(
+            ["status", "--json", $"--Conntrack:ProcRoot={tree.Root}", $"--Conntrack:HostRoot={root.Path}"],
+            new Dictionary<string, string> { ["HOME"] = "/tmp" },
+            wrapper: [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=+net_admin", "--ambient-caps=+net_admin"],
+            binary: Path.Combine(binary.Path, "conntrackwatch"));
+        Assert.InRange(await unit.WaitForExitAsync(TimeSpan.FromSeconds(60)), 0, 3);
+
+        string[] names = [.. JsonDocument.Parse(unit.Output).RootElement.GetProperty("namespaces").EnumerateArray().Select(n => n.GetProperty("name").GetString()!)];
+        Assert.Contains("pod default/api-7c9f", names);
+    }
+
     private static long Entries(string conntrack, string source) =>
         Command.Run(conntrack, "-L", "-s", source).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LongLength;
 

@@ -360,7 +360,7 @@ public sealed class DaemonProcessTests
         return binary;
     }
 
-    private static void MakeTraversable(string directory)
+    internal static void MakeTraversable(string directory)
     {
         foreach (string path in Directory.EnumerateFileSystemEntries(directory, "*", SearchOption.AllDirectories).Append(directory))
         {
