@@ -17,7 +17,8 @@ internal sealed partial class ConntrackSettings : IDisposable
     private readonly IOptionsFactory<ConntrackOptions> _factory;
     private readonly IOptionsFactory<JournaldOptions> _journaldFactory;
     private readonly IOptionsFactory<MetricsOptions> _metricsFactory;
-    private readonly (JournaldOptions Journald, MetricsOptions Metrics) _startedWith;
+    private readonly IOptionsFactory<LoggingOptions> _loggingFactory;
+    private readonly (JournaldOptions Journald, MetricsOptions Metrics, LoggingOptions Logging) _startedWith;
     private readonly ConfigurationFileErrors _fileErrors;
     private readonly ILogger<ConntrackSettings> _logger;
     private readonly IDisposable _reloadRegistration;
@@ -32,6 +33,8 @@ internal sealed partial class ConntrackSettings : IDisposable
         IOptionsFactory<JournaldOptions> journaldFactory,
         IOptions<MetricsOptions> metrics,
         IOptionsFactory<MetricsOptions> metricsFactory,
+        IOptions<LoggingOptions> logging,
+        IOptionsFactory<LoggingOptions> loggingFactory,
         IConfiguration configuration,
         ConfigurationFileErrors fileErrors,
         ILogger<ConntrackSettings> logger)
@@ -41,7 +44,8 @@ internal sealed partial class ConntrackSettings : IDisposable
         _factory = factory;
         _journaldFactory = journaldFactory;
         _metricsFactory = metricsFactory;
-        _startedWith = (journald.Value, metrics.Value);
+        _loggingFactory = loggingFactory;
+        _startedWith = (journald.Value, metrics.Value, logging.Value);
         _logger = logger;
         _reloadRegistration = ChangeToken.OnChange(configuration.GetReloadToken, OnConfigurationChanged);
     }
@@ -100,11 +104,11 @@ internal sealed partial class ConntrackSettings : IDisposable
         }
 
         ConntrackOptions candidate;
-        (JournaldOptions Journald, MetricsOptions Metrics) atNextStart;
+        (JournaldOptions Journald, MetricsOptions Metrics, LoggingOptions Logging) atNextStart;
         try
         {
             candidate = _factory.Create(Options.DefaultName);
-            atNextStart = (_journaldFactory.Create(Options.DefaultName), _metricsFactory.Create(Options.DefaultName));
+            atNextStart = (_journaldFactory.Create(Options.DefaultName), _metricsFactory.Create(Options.DefaultName), _loggingFactory.Create(Options.DefaultName));
         }
         catch (OptionsValidationException e)
         {
@@ -122,7 +126,7 @@ internal sealed partial class ConntrackSettings : IDisposable
         if (atNextStart != _startedWith)
         {
             string sections = string.Join(", ", ChangedSections(atNextStart));
-            string inForce = $"{_startedWith.Journald} {_startedWith.Metrics}";
+            string inForce = $"{_startedWith.Journald} {_startedWith.Metrics} {_startedWith.Logging}";
             LogNeedsRestart(sections, inForce);
         }
 
@@ -131,7 +135,7 @@ internal sealed partial class ConntrackSettings : IDisposable
 
     public void Dispose() => _reloadRegistration.Dispose();
 
-    private IEnumerable<string> ChangedSections((JournaldOptions Journald, MetricsOptions Metrics) next)
+    private IEnumerable<string> ChangedSections((JournaldOptions Journald, MetricsOptions Metrics, LoggingOptions Logging) next)
     {
         if (next.Journald != _startedWith.Journald)
         {
@@ -141,6 +145,11 @@ internal sealed partial class ConntrackSettings : IDisposable
         if (next.Metrics != _startedWith.Metrics)
         {
             yield return MetricsOptions.SectionName + ":*";
+        }
+
+        if (next.Logging != _startedWith.Logging)
+        {
+            yield return LoggingOptions.SectionName + ":*";
         }
     }
 

@@ -55,17 +55,19 @@ public sealed class ConntrackSettingsTests
     }
 
     [Fact]
-    public void SaysThatAMetricsOrJournaldChangeTakesEffectAtTheNextStart()
+    public void SaysThatAMetricsJournaldOrLoggingChangeTakesEffectAtTheNextStart()
     {
         using var harness = new PollHarness(FakeProcTree.Modern(count: 1, max: 100));
 
         harness.Reconfigure("Metrics:TextfilePath", "/var/lib/prometheus/node-exporter");
         harness.Reconfigure("Journald:SyslogIdentifier", "gateway7");
+        harness.Reconfigure("Logging:Format", "Json");
 
         var logged = harness.Logged(LogEvents.ConfigurationNeedsRestart);
-        Assert.Equal(2, logged.Count);
+        Assert.Equal(3, logged.Count);
         Assert.Contains("Metrics:*", logged[0].Message, StringComparison.Ordinal);
         Assert.Contains("Journald:*, Metrics:*", logged[1].Message, StringComparison.Ordinal);
+        Assert.Contains("Journald:*, Metrics:*, Logging:*", logged[2].Message, StringComparison.Ordinal);
         Assert.Empty(harness.Logged(LogEvents.ConfigurationReloaded));
     }
 
