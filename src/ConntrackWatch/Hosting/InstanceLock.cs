@@ -38,7 +38,7 @@ internal sealed class InstanceLock : IDisposable
     /// The lock file for <paramref name="procRoot"/>: the real /proc has a plain name, any other one of its own,
     /// named by a 64-bit FNV-1a of the path (no cryptography, so no OpenSSL at run time).
     /// </summary>
-    public static string PathFor(string directory, string procRoot) => Path.Combine(directory, procRoot == "/proc"
+    public static string PathFor(string directory, string procRoot) => Path.Combine(directory, ProcMount.IsKernel(procRoot)
         ? "daemon.lock"
         : string.Create(CultureInfo.InvariantCulture, $"daemon-{Fnv1a(Encoding.UTF8.GetBytes(procRoot)):x16}.lock"));
 

@@ -35,6 +35,10 @@ internal static partial class Posix
     public const int Enotdir = 20;
     public const int Eloop = 40;
 
+    /// <summary>statfs(2) into a struct statfs (120 bytes on 64-bit Linux; f_type first).</summary>
+    [LibraryImport("libc", EntryPoint = "statfs", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int StatFs(string path, Span<byte> buffer);
+
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Open(string path, int flags, int mode);
 

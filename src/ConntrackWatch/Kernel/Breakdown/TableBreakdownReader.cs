@@ -29,7 +29,7 @@ internal static class TableBreakdownReader
     public static KernelResult<TableBreakdown> Read(NamespacePlace? place, string procRoot, int top = DefaultTop, AddressOwners? owners = null)
     {
         string? tableFile = place is null ? Path.Combine(procRoot, "net/nf_conntrack") : place.TableFile;
-        if (procRoot != "/proc")
+        if (!ProcMount.IsKernel(procRoot))
         {
             return tableFile is null
                 ? KernelResult.Fault(ReadStatus.Missing, place!.EntryPath, "a namespace without a process has no table file to read")
@@ -124,7 +124,7 @@ internal static class TableBreakdownReader
     private static long? EstablishedTimeout(string? namespacePath, string procRoot)
     {
         const string Sysctl = "sys/net/netfilter/nf_conntrack_tcp_timeout_established";
-        string? text = namespacePath is null || procRoot != "/proc"
+        string? text = namespacePath is null || !ProcMount.IsKernel(procRoot)
             ? KernelFile.TryReadText(Path.Combine(procRoot, Sysctl), out _)
             : NamespaceEntry.OpenInside(namespacePath, (out string? problem) => KernelFile.TryReadText(Path.Combine(procRoot, Sysctl), out problem), out _);
         return long.TryParse(text?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) ? seconds : null;

@@ -70,9 +70,9 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
             _statPathPrefix = System.Text.Encoding.UTF8.GetBytes(prefix, _statPath);
             _owners = new UserNamespaceProbe(procRoot);
             _bindMounts?.Dispose();
-            _bindMounts = procRoot == "/proc" ? new BindMountScan(_watched, _owners) : null; // a test tree has none
+            _bindMounts = ProcMount.IsKernel(procRoot) ? new BindMountScan(_watched, _owners) : null; // a test tree has none
             // The host's cgroup tree is the one to judge the real /proc's cgroup paths by; a test tree has none.
-            _rootOwned = procRoot == "/proc" ? CgroupTree.IsRootOwned : null;
+            _rootOwned = ProcMount.IsKernel(procRoot) ? CgroupTree.IsRootOwned : null;
             _nextScan = 0;
         }
 
@@ -192,7 +192,7 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
                 continue;
             }
 
-            if (WatchedNamespace.OfProcess(procRoot, pid, key, owner, _rootOwned, _runtimes, watchExit: procRoot == "/proc", out string? unreadable) is { } watched)
+            if (WatchedNamespace.OfProcess(procRoot, pid, key, owner, _rootOwned, _runtimes, watchExit: ProcMount.IsKernel(procRoot), out string? unreadable) is { } watched)
             {
                 watched.SeenAtScan = _scans;
                 if (!ownIsHost && key == init)

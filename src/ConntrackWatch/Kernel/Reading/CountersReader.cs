@@ -28,7 +28,7 @@ internal sealed class CountersReader : IDisposable
 
         // Auto. ctnetlink answers for the reading process's network namespace, not for a test tree: a ProcRoot
         // other than /proc reads the file, so that everything comes from the same place.
-        if (procRoot != "/proc")
+        if (!ProcMount.IsKernel(procRoot))
         {
             return ReadFile(file);
         }
