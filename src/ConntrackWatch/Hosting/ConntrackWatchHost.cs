@@ -57,7 +57,12 @@ internal static class ConntrackWatchHost
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<ILogger<WatchdogService>>(),
             WatchdogSettings.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId)));
-        builder.Services.AddHostedService<MetricsListener>(); // only with Metrics:Listen
+        builder.Services.AddHostedService(services => new MetricsListener( // only with Metrics:Listen
+            services.GetRequiredService<IOptions<MetricsOptions>>(),
+            services.GetRequiredService<ScrapeText>(),
+            services.GetRequiredService<ServiceNotifications>().PollsAreCompleting,
+            services.GetRequiredService<ConntrackSettings>(),
+            services.GetRequiredService<ILogger<MetricsListener>>()));
         builder.Services.AddHostedService<ConntrackWorker>(); // last: its start polls, and READY=1 follows
 
         // The host's own logger, never the static Log.Logger: otherwise every host in one process (the tests run

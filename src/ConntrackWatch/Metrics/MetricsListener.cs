@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using ConntrackWatch.Configuration;
 using ConntrackWatch.Logging;
-using ConntrackWatch.Systemd;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,13 +11,15 @@ namespace ConntrackWatch.Metrics;
 /// <summary>
 /// Metrics:Listen: an HTTP listener (System.Net.HttpListener) with two pages, <c>GET /metrics</c> (exactly the
 /// textfile's content, Prometheus's text format) and <c>GET /healthz</c> (200 while polls keep completing, 503 when
-/// they stop: the liveness the watchdog pings on). Anything else is 404, any other method 405. Off by default; a
-/// listener that cannot bind is logged and the daemon goes on without it.
+/// they stop: the liveness the watchdog pings on, handed in as <paramref name="pollsAreCompleting"/>). Anything else
+/// is 404, any other method 405. Off by default; a listener that cannot bind is logged and the daemon goes on
+/// without it.
 /// </summary>
+/// <param name="pollsAreCompleting">Whether the last poll completed within a poll interval plus the slack given.</param>
 internal sealed partial class MetricsListener(
     IOptions<MetricsOptions> options,
     ScrapeText text,
-    ServiceNotifications notifications,
+    Func<TimeSpan, bool> pollsAreCompleting,
     ConntrackSettings settings,
     ILogger<MetricsListener> logger) : BackgroundService
 {
@@ -70,7 +71,7 @@ internal sealed partial class MetricsListener(
             (int status, string type, byte[] body) = (context.Request.HttpMethod, path) switch
             {
                 ("GET" or "HEAD", "/metrics") => (200, ContentType, text.Copy()),
-                ("GET" or "HEAD", "/healthz") => notifications.PollsAreCompleting(settings.Current.PollInterval)
+                ("GET" or "HEAD", "/healthz") => pollsAreCompleting(settings.Current.PollInterval)
                     ? (200, "text/plain; charset=utf-8", "ok\n"u8.ToArray())
                     : (503, "text/plain; charset=utf-8", System.Text.Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
                         $"polls have stopped completing (none within {settings.Current.PollInterval.TotalSeconds * 2:0.###} s)\n"))),

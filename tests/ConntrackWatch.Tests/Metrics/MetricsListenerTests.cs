@@ -33,7 +33,7 @@ public sealed class MetricsListenerTests
         int port = FreePort();
         using var harness = new PollHarness(FakeProcTree.Modern(count: 1234, max: 262144), ("Metrics:Listen", $"127.0.0.1:{port}"));
         var logger = new FakeLogger<MetricsListener>();
-        using var listener = new MetricsListener(harness.Get<IOptions<MetricsOptions>>(), harness.Get<ScrapeText>(), harness.Get<ServiceNotifications>(), harness.Settings, logger);
+        using var listener = new MetricsListener(harness.Get<IOptions<MetricsOptions>>(), harness.Get<ScrapeText>(), harness.Get<ServiceNotifications>().PollsAreCompleting, harness.Settings, logger);
         CancellationToken cancel = TestContext.Current.CancellationToken;
         await listener.StartAsync(cancel);
         await Eventually.TrueAsync(() => logger.Collector.GetSnapshot().Any(r => r.Id.Id == LogEvents.MetricsListening), "the listener started");
@@ -68,7 +68,7 @@ public sealed class MetricsListenerTests
         int port = ((IPEndPoint)taken.LocalEndpoint).Port;
         using var harness = new PollHarness(FakeProcTree.Modern(count: 1, max: 100), ("Metrics:Listen", $"127.0.0.1:{port}"));
         var logger = new FakeLogger<MetricsListener>();
-        using var listener = new MetricsListener(harness.Get<IOptions<MetricsOptions>>(), harness.Get<ScrapeText>(), harness.Get<ServiceNotifications>(), harness.Settings, logger);
+        using var listener = new MetricsListener(harness.Get<IOptions<MetricsOptions>>(), harness.Get<ScrapeText>(), harness.Get<ServiceNotifications>().PollsAreCompleting, harness.Settings, logger);
 
         await listener.StartAsync(TestContext.Current.CancellationToken);
         await listener.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
