@@ -56,16 +56,39 @@ internal sealed partial class LearnedMaxStore(TimeProvider time, ILogger<Learned
     /// <summary>The learned maximum, or null (logged) when there is none or it cannot be used.</summary>
     public LearnedMax? Recall(string? directory)
     {
+        LearnedMax? learned = Read(directory, out string? path, out string? problem);
+        if (path is not null && learned is null)
+        {
+            if (problem is null)
+            {
+                LogNone(path);
+            }
+            else
+            {
+                LogIgnored(path, problem);
+            }
+        }
+
+        return learned;
+    }
+
+    /// <summary>
+    /// The learned maximum as the daemon reads it at start, for it and for <c>status</c>: null with no
+    /// <paramref name="path"/> where no directory is set, with no <paramref name="problem"/> where there is no file,
+    /// else with why it cannot be used.
+    /// </summary>
+    public static LearnedMax? Read(string? directory, out string? path, out string? problem)
+    {
+        path = problem = null;
         if (string.IsNullOrWhiteSpace(directory))
         {
             return null;
         }
 
-        string path = Path.Combine(directory, FileName);
-        string problem;
+        path = Path.Combine(directory, FileName);
         if (DirectoryTrust.ProblemOf(directory, Key, ownerMatters: true) is { } untrusted)
         {
-            LogIgnored(path, untrusted);
+            problem = untrusted;
             return null;
         }
 
@@ -73,7 +96,6 @@ internal sealed partial class LearnedMaxStore(TimeProvider time, ILogger<Learned
         {
             if (!FileIdentity.TryModeAndOwnerOf(path, followLinks: false, out _, out _))
             {
-                LogNone(path);
                 return null;
             }
 
@@ -86,9 +108,13 @@ internal sealed partial class LearnedMaxStore(TimeProvider time, ILogger<Learned
             {
                 problem = $"larger than {MaxFileSize} bytes; {Remedy}";
             }
-            else if (LearnedMax.TryParse(Encoding.UTF8.GetString(buffer, 0, length), out LearnedMax learned, out problem))
+            else if (LearnedMax.TryParse(Encoding.UTF8.GetString(buffer, 0, length), out LearnedMax learned, out string parseProblem))
             {
                 return learned;
+            }
+            else
+            {
+                problem = parseProblem;
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -96,7 +122,6 @@ internal sealed partial class LearnedMaxStore(TimeProvider time, ILogger<Learned
             problem = KernelResult.FromException(e, path).Detail;
         }
 
-        LogIgnored(path, problem);
         return null;
     }
 

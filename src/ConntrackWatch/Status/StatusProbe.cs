@@ -221,13 +221,8 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
         Problem = reading.Fault?.ToString() ?? reading.Absence,
     };
 
-    // The daemon's state file, as the daemon reads it at start; null where there is none or it is unreadable.
-    private LearnedMax? Learned() =>
-        options.StateDirectory is { } directory
-        && KernelFile.TryReadText(Path.Combine(directory, LearnedMaxStore.FileName), out _) is { } text
-        && LearnedMax.TryParse(text, out LearnedMax learned, out _)
-            ? learned
-            : null;
+    // The daemon's state file, read as the daemon reads it at start (the same checks of directory and file).
+    private LearnedMax? Learned() => LearnedMaxStore.Read(options.StateDirectory, out _, out _);
 
     private StatusReport Base(in KernelReading reading, StatusState state) => new()
     {
