@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using ConntrackWatch.Kernel;
 using ConntrackWatch.Kernel.Breakdown;
 using ConntrackWatch.Kernel.Namespaces;
 
@@ -46,8 +47,8 @@ public class AttributionBenchmarks
             }
         }
 
-        _owners = AddressOwners.Read(_tree, AddressOwners.Own(null, isHost: true),
-            [(new AddressOwner("container web", 4026532200, OwnerKind.Container), new NamespacePlace(Path.Combine(_tree, "100/ns/net"), Path.Combine(_tree, "100/net/nf_conntrack")))]);
+        _owners = AddressOwners.From(AddressOwners.Own(null, isHost: true), AddressReader.ReadOnce(Path.Combine(_tree, "net")),
+            [(new AddressOwner("container web", 4026532200, OwnerKind.Container), AddressReader.ReadOnce(Path.Combine(_tree, "100/net")))]);
     }
 
     [GlobalCleanup]

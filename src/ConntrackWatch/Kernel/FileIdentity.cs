@@ -107,15 +107,11 @@ internal readonly record struct FileIdentity(ulong Inode, ulong Device)
     /// <summary>Null for a regular file; otherwise what <paramref name="handle"/> is instead ("a FIFO", "a directory", ...).</summary>
     public static string? KindOf(SafeFileHandle handle)
     {
-        Span<byte> statx = stackalloc byte[StatxSize];
         bool added = false;
         try
         {
             handle.DangerousAddRef(ref added);
-            if (Posix.Statx((int)handle.DangerousGetHandle(), string.Empty, AtEmptyPath, StatxType, statx) != 0)
-            {
-                return "a file whose type cannot be read";
-            }
+            return KindOf((int)handle.DangerousGetHandle());
         }
         finally
         {
@@ -123,6 +119,16 @@ internal readonly record struct FileIdentity(ulong Inode, ulong Device)
             {
                 handle.DangerousRelease();
             }
+        }
+    }
+
+    /// <summary>Null for a regular file; otherwise what the open descriptor <paramref name="fd"/> is instead.</summary>
+    public static string? KindOf(int fd)
+    {
+        Span<byte> statx = stackalloc byte[StatxSize];
+        if (Posix.Statx(fd, string.Empty, AtEmptyPath, StatxType, statx) != 0)
+        {
+            return "a file whose type cannot be read";
         }
 
         return (MemoryMarshal.Read<ushort>(statx[ModeOffset..]) & TypeMask) switch

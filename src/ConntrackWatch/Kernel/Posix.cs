@@ -25,6 +25,9 @@ internal static partial class Posix
     /// <summary>O_RDONLY | O_NONBLOCK | O_CLOEXEC: a file to read that must not hang open(2) nor leak to a child.</summary>
     public const int OpenReadOnlyNonBlocking = OpenReadOnly | OpenNonBlocking | OpenCloseOnExec;
 
+    /// <summary>PATH_MAX: the longest path open(2) takes, its NUL included.</summary>
+    public const int PathMax = 4096;
+
     public const int Eperm = 1;
     public const int Enoent = 2;
     public const int Eintr = 4;
@@ -41,6 +44,13 @@ internal static partial class Posix
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Open(string path, int flags, int mode);
+
+    /// <summary>open(2) of a NUL-terminated UTF-8 path, for a scan that must not allocate a string per file.</summary>
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
+    public static partial int Open(ReadOnlySpan<byte> path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "pread", SetLastError = true)]
+    public static partial nint PRead(int fd, Span<byte> buffer, nint count, long offset);
 
     [LibraryImport("libc", EntryPoint = "fchmod", SetLastError = true)]
     public static partial int Fchmod(int fd, int mode);

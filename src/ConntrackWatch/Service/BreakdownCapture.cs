@@ -36,7 +36,7 @@ internal sealed partial class BreakdownCapture(ConntrackSettings settings, TimeP
         // One at a time: the first namespace under pressure not captured within the repeat interval.
         Verdict verdict = report.Verdict;
         if (IsPressure(verdict.Host) && TryStart(NamespaceNames.Host, report.Reading.Namespaces?.HostInode, null, verdict.Host, options,
-                report.Reading.Namespaces is { } namespaces ? AddressOwners.Claimants(namespaces.Others) : []))
+                report.Reading.Namespaces is { } namespaces ? (namespaces.HostAddresses, AddressOwners.Claimants(namespaces.Others)) : (null, [])))
         {
             return;
         }
@@ -63,10 +63,10 @@ internal sealed partial class BreakdownCapture(ConntrackSettings settings, TimeP
         decision.Trigger is RaiseTrigger.HighWaterMark or RaiseTrigger.KernelDrops
         || decision.Kind is DecisionKind.RefusedAtCeiling or DecisionKind.RefusedNoCeiling;
 
-    // claimants: the host's table only, the namespaces whose addresses attribute its entries, taken now (the
-    // reading's items are refilled at the next poll, while the capture runs on).
+    // claimants: the host's table only, its own addresses and the namespaces' that attribute its entries, taken now
+    // (the reading's items are refilled at the next poll, while the capture runs on; the addresses do not change).
     private bool TryStart(string name, long? inode, NamespacePlace? place, RaiseDecision decision, ConntrackOptions options,
-        List<(AddressOwner Owner, NamespacePlace Place)>? claimants)
+        (NamespaceAddresses? Host, List<(AddressOwner Owner, NamespaceAddresses Addresses)> Others)? claimants)
     {
         string key = place?.EntryPath ?? NamespaceNames.Host;
         long now = time.GetTimestamp();
@@ -95,9 +95,11 @@ internal sealed partial class BreakdownCapture(ConntrackSettings settings, TimeP
     }
 
     private void Capture(string name, long? inode, NamespacePlace? place, string procRoot, int top, string why,
-        List<(AddressOwner Owner, NamespacePlace Place)>? claimants)
+        (NamespaceAddresses? Host, List<(AddressOwner Owner, NamespaceAddresses Addresses)> Others)? claimants)
     {
-        AddressOwners? owners = claimants is null ? null : AddressOwners.Read(procRoot, AddressOwners.Own(inode, isHost: true), claimants);
+        AddressOwners? owners = claimants is not { } known
+            ? null
+            : AddressOwners.From(AddressOwners.Own(inode, isHost: true), known.Host ?? AddressReader.ReadOnce(Path.Combine(procRoot, "net")), known.Others);
         KernelResult<TableBreakdown> read = TableBreakdownReader.Read(place, procRoot, top, owners);
         using IDisposable? scope = place is null
             ? null

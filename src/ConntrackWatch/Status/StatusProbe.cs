@@ -100,7 +100,9 @@ internal sealed class StatusProbe(ConntrackOptions options, TimeProvider time) :
         if (Wanted(NamespaceNames.Host, hostInode))
         {
             // The host's table holds its containers' and pods' traffic, routed and NATed here: attributed by address.
-            AddressOwners owners = AddressOwners.Read(options.ProcRoot, AddressOwners.Own(hostInode, reading.Namespaces?.IsHost ?? true),
+            // Its addresses as the reading's scan read them; read once here where no namespace is watched.
+            AddressOwners owners = AddressOwners.From(AddressOwners.Own(hostInode, reading.Namespaces?.IsHost ?? true),
+                reading.Namespaces?.HostAddresses ?? AddressReader.ReadOnce(Path.Combine(options.ProcRoot, "net")),
                 AddressOwners.Claimants(reading.Namespaces?.Others ?? []));
             breakdowns.Add(StatusBreakdown.From(NamespaceNames.Host, hostInode, TableBreakdownReader.Read(null, options.ProcRoot, options.BreakdownTop, owners)));
         }

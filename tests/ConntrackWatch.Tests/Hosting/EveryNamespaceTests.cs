@@ -261,6 +261,41 @@ public sealed class EveryNamespaceTests
     }
 
     [Fact]
+    public async Task TheAddressesOfEveryNamespaceAreKeptWithTheScanFromInsideABindMountAndThroughAProcess()
+    {
+        // A bind mount no process is in is entered once, when found; its addresses are read again at each scan
+        // through the files opened inside it then. A process's namespace, through its /proc/PID/net.
+        RequireKernel();
+        using var bare = new NetworkNamespace();
+        using var withProcess = new NetworkNamespace();
+        bare.Exec("ip", "addr", "add", "198.51.100.7/32", "dev", "lo");
+        bare.Exec("ip", "-6", "addr", "add", "2001:db8::7/128", "dev", "lo", "nodad");
+        withProcess.Exec("ip", "addr", "add", "198.51.100.8/32", "dev", "lo");
+        using var sleeper = DaemonProcess.Start(["60"], binary: "sleep", wrapper: withProcess.Wrapper);
+        await Eventually.TrueAsync(() => File.Exists($"/proc/{sleeper.Pid}/net/stat/nf_conntrack"), "the process runs");
+        using var watcher = new ConntrackWatch.Kernel.Namespaces.NamespaceWatcher(TimeProvider.System);
+
+        ConntrackWatch.Kernel.Namespaces.NamespaceSet first = watcher.Read("/proc", TimeSpan.Zero);
+        Assert.Equal(["198.51.100.7", "2001:db8::7"], AddressesOf(first, bare.Name));
+        Assert.Equal(["198.51.100.8"], AddressesOf(first, withProcess.Name));
+
+        bare.Exec("ip", "addr", "add", "198.51.100.9/32", "dev", "lo");
+        withProcess.Exec("ip", "addr", "del", "198.51.100.8/32", "dev", "lo");
+        ConntrackWatch.Kernel.Namespaces.NamespaceSet next = watcher.Read("/proc", TimeSpan.Zero);
+
+        Assert.Equal(["198.51.100.7", "198.51.100.9", "2001:db8::7"], AddressesOf(next, bare.Name));
+        Assert.Empty(AddressesOf(next, withProcess.Name));
+        sleeper.Signal(DaemonProcess.Sigterm);
+    }
+
+    private static string[] AddressesOf(ConntrackWatch.Kernel.Namespaces.NamespaceSet set, string name)
+    {
+        ConntrackWatch.Kernel.Namespaces.NamespaceReading reading = set.Others.Single(n => n.Name == name);
+        Assert.Null(reading.Addresses?.Problem);
+        return [.. reading.Addresses!.Addresses.Select(a => a.ToString()).Order(StringComparer.Ordinal)];
+    }
+
+    [Fact]
     public async Task StatusUnderALowSoftLimitOnOpenFilesRaisesItAndStillSeesEveryNamespace()
     {
         // A shell's soft limit is often 1,024 and each namespace takes a descriptor: status raises its soft limit

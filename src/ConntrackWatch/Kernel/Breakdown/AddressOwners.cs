@@ -3,8 +3,8 @@ using ConntrackWatch.Kernel.Namespaces;
 namespace ConntrackWatch.Kernel.Breakdown;
 
 /// <summary>
-/// Which namespace owns each local address on the host, read when a breakdown is made (addresses change as pods
-/// come and go; nothing of this is kept by the poll). The host's own addresses are the host's even where a
+/// Which namespace owns each local address on the host, made when a breakdown is from the addresses the namespace
+/// scan keeps (<see cref="NamespaceAddresses"/>, refreshed at every scan as pods come and go). The host's own addresses are the host's even where a
 /// namespace has one too (a bridge's gateway); an address two other namespaces both have tells no owner. Loopback
 /// is the host's: another namespace's loopback traffic is tracked in its own table, never in the host's.
 /// </summary>
@@ -33,15 +33,15 @@ internal sealed class AddressOwners
     public AddressOwner? OwnerOf(in ConntrackAddress address) => Find(address) is >= 0 and var i ? _owners[i] : null;
 
     /// <summary>
-    /// The namespaces a reading found that may own addresses: those the host governs. An unprivileged user's
-    /// namespace names any address it likes (an `ip addr add` inside it), so it is believed for none; its traffic
-    /// leaves through the user's own processes (slirp4netns, pasta), as the host's.
+    /// The namespaces a reading found that may own addresses, with the addresses their last scan read: those the
+    /// host governs. An unprivileged user's namespace names any address it likes (an `ip addr add` inside it), so
+    /// it is believed for none; its traffic leaves through the user's own processes (slirp4netns, pasta), as the host's.
     /// </summary>
-    public static List<(AddressOwner Owner, NamespacePlace Place)> Claimants(IEnumerable<NamespaceReading> namespaces) =>
+    public static List<(AddressOwner Owner, NamespaceAddresses Addresses)> Claimants(IEnumerable<NamespaceReading> namespaces) =>
     [
         .. namespaces
-            .Where(n => n.Owner == NamespaceOwner.System && n.Place is not null)
-            .Select(n => (new AddressOwner(n.Name, n.Inode, AddressOwner.KindOf(n.Name)), n.Place!)),
+            .Where(n => n.Owner == NamespaceOwner.System && n.Addresses is not null)
+            .Select(n => (new AddressOwner(n.Name, n.Inode, AddressOwner.KindOf(n.Name)), n.Addresses!)),
     ];
 
     /// <summary>The reader's own namespace as an owner: the host's, or (status run inside another) that one.</summary>
@@ -50,40 +50,17 @@ internal sealed class AddressOwners
         : new AddressOwner(NamespaceNames.ThisNamespace, inode, OwnerKind.Netns);
 
     /// <summary>
-    /// Reads the addresses of the reader's own namespace (the host's, as <paramref name="host"/>) from
-    /// <paramref name="procRoot"/>/net, and of each namespace through its place: a process's /proc/PID/net, or
-    /// from inside where only a bind mount leads to it.
+    /// The owners of the addresses a scan read: the reader's own namespace's (the host's, as <paramref name="host"/>)
+    /// and each namespace's. No file is read here.
     /// </summary>
-    public static AddressOwners Read(string procRoot, AddressOwner host, IEnumerable<(AddressOwner Owner, NamespacePlace Place)> namespaces)
+    public static AddressOwners From(
+        AddressOwner host, NamespaceAddresses hostAddresses, IEnumerable<(AddressOwner Owner, NamespaceAddresses Addresses)> namespaces)
     {
         var owners = new AddressOwners();
-        var addresses = new HashSet<ConntrackAddress>();
-        owners.Add(host, addresses, LocalAddresses.Read(Path.Combine(procRoot, "net"), addresses, out bool capped), capped, isHost: true);
-        foreach ((AddressOwner owner, NamespacePlace place) in namespaces)
+        owners.Add(host, hostAddresses, isHost: true);
+        foreach ((AddressOwner owner, NamespaceAddresses addresses) in namespaces)
         {
-            addresses.Clear();
-            string? problem;
-            if (place.TableFile is { } table)
-            {
-                problem = LocalAddresses.Read(Path.GetDirectoryName(table)!, addresses, out capped);
-            }
-            else
-            {
-                // A sysctl or /proc/thread-self/net file shows the namespace of the thread that opens it.
-                var inside = new HashSet<ConntrackAddress>();
-                bool cut = false;
-                string? failure = null;
-                _ = NamespaceEntry.OpenInside(place.EntryPath, (out string? why) =>
-                {
-                    why = failure = LocalAddresses.Read("/proc/thread-self/net", inside, out cut);
-                    return inside;
-                }, out problem);
-                problem ??= failure;
-                addresses.UnionWith(inside);
-                capped = cut;
-            }
-
-            owners.Add(owner, addresses, problem, capped, isHost: false);
+            owners.Add(owner, addresses, isHost: false);
         }
 
         if (owners._problems.Count > MaxProblems)
@@ -96,18 +73,19 @@ internal sealed class AddressOwners
         return owners;
     }
 
-    private void Add(AddressOwner owner, HashSet<ConntrackAddress> addresses, string? problem, bool capped, bool isHost)
+    private void Add(AddressOwner owner, NamespaceAddresses read, bool isHost)
     {
-        if (problem is not null)
+        if (read.Problem is { } problem)
         {
             _problems.Add($"{Subject(owner)}: its addresses cannot be read ({problem})");
         }
-        else if (capped)
+        else if (read.Capped)
         {
             _problems.Add($"{Subject(owner)}: more than {LocalAddresses.MaxAddresses} addresses, the rest not attributed");
         }
 
-        if (addresses.Count == 0 && !isHost)
+        ConntrackAddress[] addresses = read.Addresses;
+        if (addresses.Length == 0 && !isHost)
         {
             return; // the host is always an owner: of its loopback at least
         }

@@ -145,7 +145,13 @@ internal sealed class BindMountScan(WatchedSet set, UserNamespaceProbe owners) :
                 return;
             }
 
-            set.Add(new WatchedNamespace(key, name, rank, (long)bound.Inode, handle, path, new NamespacePlace(path, null), owner, bound));
+            // Its addresses can be read only from inside; a user's namespace is believed for none, so not opened.
+            AddressFiles? addresses = owner == NamespaceOwner.System
+                ? NamespaceEntry.OpenInside(path, (out string? why) => { why = null; return AddressFiles.OpenInThisThread(); }, out string? notEntered)
+                    ?? new AddressFiles(null, null, notEntered)
+                : null;
+            set.Add(new WatchedNamespace(key, name, rank, (long)bound.Inode, handle, path, new NamespacePlace(path, null), owner, bound,
+                addressFiles: addresses));
             seen.Add(key);
         }
     }

@@ -9,9 +9,10 @@ namespace ConntrackWatch.Kernel.Namespaces;
 /// <param name="Fault">Why its stat file could not be read at this poll; Count and Counters are then 0.</param>
 /// <param name="Place">Where its table is reached from: the path to enter it by, and its table file.</param>
 /// <param name="Owner">Whether the host governs it or an unprivileged user (<see cref="NamespaceOwner"/>).</param>
+/// <param name="Addresses">Its local addresses as the last scan read them; null where none are believed (a user's namespace).</param>
 internal readonly record struct NamespaceReading(
     FileIdentity Key, string Name, long? Inode, long Count, ConntrackCounters Counters, string? Fault = null, NamespacePlace? Place = null,
-    NamespaceOwner Owner = NamespaceOwner.System)
+    NamespaceOwner Owner = NamespaceOwner.System, NamespaceAddresses? Addresses = null)
 {
     public bool IsOk => Fault is null;
 

@@ -3,7 +3,8 @@ namespace ConntrackWatch.Kernel.Namespaces;
 /// <summary>The network namespaces other than the host's read at one reading, and what the last scan could not see.</summary>
 /// <param name="Others">Every namespace read, the host's excepted (its figures are the reading's own): this reading's own items.</param>
 /// <param name="Sight">What the scan could and could not see; the same instance until that changes.</param>
-internal readonly record struct NamespaceSet(PollItems<NamespaceReading> Others, NamespaceSight Sight)
+/// <param name="HostAddresses">The reader's own namespace's local addresses as the last scan read them.</param>
+internal readonly record struct NamespaceSet(PollItems<NamespaceReading> Others, NamespaceSight Sight, NamespaceAddresses? HostAddresses = null)
 {
     public NamespaceSet(PollItems<NamespaceReading> others, long? hostInode, IReadOnlyList<string> unseen, string? limitation, bool isHost = true)
         : this(others, new NamespaceSight(hostInode, unseen, limitation, isHost))

@@ -49,6 +49,9 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
     private NamespaceNames.RootOwnedCheck? _rootOwned;
     private RuntimeRecords? _runtimes;
     private NamespaceSight _sight = NamespaceSight.Nothing;
+    private readonly AddressReader _addressReader = new();
+    private NamespaceAddresses? _hostAddresses;
+    private byte[] _netPath = [];
 
     /// <summary>Reads every namespace but the host's, scanning for new ones when <paramref name="scanInterval"/> has passed.</summary>
     /// <param name="hostRoot">Where the host's / is seen, for the names the container runtimes keep.</param>
@@ -68,6 +71,7 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
             string prefix = procRoot.TrimEnd('/') + "/";
             _statPath = new byte[System.Text.Encoding.UTF8.GetByteCount(prefix) + 64]; // + a pid and the stat file's path
             _statPathPrefix = System.Text.Encoding.UTF8.GetBytes(prefix, _statPath);
+            _netPath = (byte[])_statPath.Clone();
             _owners = new UserNamespaceProbe(procRoot);
             _bindMounts?.Dispose();
             _bindMounts = ProcMount.IsKernel(procRoot) ? new BindMountScan(_watched, _owners) : null; // a test tree has none
@@ -120,7 +124,7 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
             _nextScan = 0; // another process may still hold it: look again at the next poll
         }
 
-        return new NamespaceSet(_readings.Items, _sight);
+        return new NamespaceSet(_readings.Items, _sight, _hostAddresses);
     }
 
     public void Dispose()
@@ -136,10 +140,12 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
         _unreadable.Clear();
         _readings.Refill();
         _sight = NamespaceSight.Nothing;
+        _hostAddresses = null;
     }
 
     private void Scan(string procRoot)
     {
+        _hostAddresses = _addressReader.Read(_hostAddresses, NetPathOf(null));
         if (!FileIdentity.TryOf(_hostStatFile, out FileIdentity host))
         {
             Forget();
@@ -226,12 +232,41 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
 
         ForgetKeysNotIn(_unreadable, _seen);
         ForgetKeysNotIn(_watched.LeftOut, _seen);
+        RefreshAddresses();
 
         string? limitation = overflow.Describe(maxNamespaces, maxUserNamespaces);
         // A new set only when what it says changed: the poll logs each new one, and a scan leaves no garbage.
         if (_sight.HostInode != hostInode || _sight.Limitation != limitation || _sight.IsHost != ownIsHost || !_sight.Unseen.SequenceEqual(_unseen))
         {
             _sight = new NamespaceSight(hostInode, [.. _unseen], limitation, ownIsHost);
+        }
+    }
+
+    // The addresses of every namespace the host governs, read again at each scan (an unprivileged user's namespace
+    // may claim any address, and is believed for none). A process's are read through its /proc/PID/net, and kept
+    // only if its stat file is still its namespace's after the read: a pid reused in between is found at the next
+    // scan. A bind mount's, through the files opened from inside when it was found.
+    private void RefreshAddresses()
+    {
+        foreach (WatchedNamespace watched in _watched.Values)
+        {
+            if (watched.Owner != NamespaceOwner.System)
+            {
+                continue;
+            }
+
+            if (watched.AddressFiles is { } files)
+            {
+                watched.Addresses = _addressReader.Read(watched.Addresses, files);
+            }
+            else if (watched.Pid is { } pid)
+            {
+                NamespaceAddresses read = _addressReader.Read(watched.Addresses, NetPathOf(pid));
+                if (FileIdentity.TryOf(StatPathOf(pid), out FileIdentity still) && still == watched.Key)
+                {
+                    watched.Addresses = read;
+                }
+            }
         }
     }
 
@@ -287,6 +322,21 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
         }
 
         return _stale;
+    }
+
+    // "<proc root>/<pid>/net", or the reader's own "<proc root>/net", in the reused buffer.
+    private ReadOnlySpan<byte> NetPathOf(int? pid)
+    {
+        Span<byte> path = _netPath.AsSpan(_statPathPrefix);
+        int digits = 0;
+        if (pid is { } known)
+        {
+            System.Buffers.Text.Utf8Formatter.TryFormat(known, path, out digits);
+            path[digits++] = (byte)'/';
+        }
+
+        "net"u8.CopyTo(path[digits..]);
+        return _netPath.AsSpan(0, _statPathPrefix + digits + 3);
     }
 
     // "<proc root>/<pid>/net/stat/nf_conntrack", NUL-terminated, in the reused buffer.

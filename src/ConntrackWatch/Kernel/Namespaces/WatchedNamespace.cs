@@ -8,9 +8,11 @@ namespace ConntrackWatch.Kernel.Namespaces;
 /// <param name="place">Where its table is reached from, for a breakdown.</param>
 /// <param name="bound">The bind mount's own identity, for a namespace entered through one.</param>
 /// <param name="processHandle">A pidfd of the process it was found through, readable once that process exits.</param>
+/// <param name="addressFiles">Its address files opened from inside, for a bind mount entered; a process's are read by path.</param>
 internal sealed class WatchedNamespace(
     FileIdentity key, string name, NameRank rank, long? inode, SafeFileHandle handle, string livenessPath, NamespacePlace place,
-    NamespaceOwner owner, FileIdentity? bound = null, int? pid = null, SafeFileHandle? processHandle = null) : IDisposable
+    NamespaceOwner owner, FileIdentity? bound = null, int? pid = null, SafeFileHandle? processHandle = null, AddressFiles? addressFiles = null)
+    : IDisposable
 {
     private readonly NamespacePlace _place = place;
 
@@ -41,6 +43,12 @@ internal sealed class WatchedNamespace(
 
     /// <summary>Whether the exit of its process is watched, by <see cref="ProcessHandle"/>.</summary>
     public bool ExitWatched { get; set; }
+
+    /// <summary>Its address files opened from inside (a bind mount entered); null for one found through a process.</summary>
+    public AddressFiles? AddressFiles { get; } = addressFiles;
+
+    /// <summary>Its local addresses as the last scan read them; null for one the host does not govern, or before the first.</summary>
+    public NamespaceAddresses? Addresses { get; set; }
 
     /// <summary>The scan that last saw <see cref="Pid"/> still in this namespace.</summary>
     public long SeenAtScan { get; set; }
@@ -132,6 +140,7 @@ internal sealed class WatchedNamespace(
     {
         Handle.Dispose();
         ProcessHandle?.Dispose();
+        AddressFiles?.Dispose();
     }
 
     /// <summary>True: read; false: a fault, in the reading; null: the namespace is gone.</summary>
@@ -174,9 +183,9 @@ internal sealed class WatchedNamespace(
             return false;
         }
 
-        reading = new NamespaceReading(Key, Name, Inode, count, counters, Place: _place, Owner: Owner);
+        reading = new NamespaceReading(Key, Name, Inode, count, counters, Place: _place, Owner: Owner, Addresses: Addresses);
         return true;
     }
 
-    private NamespaceReading Faulted(string fault) => new(Key, Name, Inode, 0, default, fault, _place, Owner);
+    private NamespaceReading Faulted(string fault) => new(Key, Name, Inode, 0, default, fault, _place, Owner, Addresses);
 }

@@ -228,11 +228,57 @@ public sealed class NamespaceWatcherTests : IDisposable
             _tree.WithHostProcess(pid);
         }
 
-        _tree.WithProcessNamespace(1000, entries: 5).WithProcessNamespace(1001, entries: 6);
+        _tree.WithProcessNamespace(1000, entries: 5).WithProcessNamespace(1001, entries: 6)
+            .Write("net/fib_trie", Trie("192.0.2.2")).Write("1000/net/fib_trie", Trie("172.17.0.2")).Write("1001/net/if_inet6", "fd000000000000000000000000000002 04 40 00 82     eth0\n");
 
         long perScan = Allocations.OfSteadyState(() => _watcher.Read(_tree.Root, TimeSpan.Zero));
 
         Assert.Equal(2, _watcher.Read(_tree.Root, TimeSpan.Zero).Others.Count);
         Assert.Equal(0, perScan);
     }
+
+    [Fact]
+    public void TheAddressesOfEachNamespaceAreKeptWithTheScanAndReadAgainAtTheNext()
+    {
+        _tree.Write("net/fib_trie", Trie("192.0.2.2"))
+            .WithProcessNamespace(100, entries: 1).Write("100/net/fib_trie", Trie("172.17.0.2"))
+            .Write("100/net/if_inet6", "fd000000000000000000000000000002 04 40 00 82     eth0\n")
+            .WithProcessNamespace(200, entries: 2, uidMap: "0 65534 1").Write("200/net/fib_trie", Trie("198.51.100.66"))
+            .WithProcessNamespace(300, entries: 3); // no fib_trie: said, not a fault of the namespace
+
+        NamespaceSet first = _watcher.Read(_tree.Root, ScanInterval);
+
+        Assert.Equal(["192.0.2.2"], Shown(first.HostAddresses));
+        NamespaceAddresses container = first.Others.Single(n => n.Count == 1).Addresses!;
+        Assert.Equal(["172.17.0.2", "fd00::2"], Shown(container));
+        Assert.Null(first.Others.Single(n => n.Count == 2).Addresses); // a user's namespace is believed for no address
+        NamespaceReading bare = first.Others.Single(n => n.Count == 3);
+        Assert.True(bare.IsOk);
+        Assert.StartsWith($"{_tree.PathOf("300/net/fib_trie")}: ", bare.Addresses!.Problem, StringComparison.Ordinal);
+
+        _tree.Write("100/net/fib_trie", Trie("172.17.0.3"));
+        NamespaceSet between = _watcher.Read(_tree.Root, ScanInterval);
+        Assert.Same(container, between.Others.Single(n => n.Count == 1).Addresses); // a poll reads no address file
+
+        _time.Advance(ScanInterval);
+        NamespaceSet next = _watcher.Read(_tree.Root, ScanInterval);
+        Assert.Equal(["172.17.0.3", "fd00::2"], Shown(next.Others.Single(n => n.Count == 1).Addresses));
+        Assert.Same(first.HostAddresses, next.HostAddresses); // unchanged: the same value, nothing made
+        Assert.Same(bare.Addresses, next.Others.Single(n => n.Count == 3).Addresses); // the same failure, said once
+    }
+
+    [Fact]
+    public void AnAddressFileThatIsNotARegularFileIsNotReadAndSaysWhatItIs()
+    {
+        _tree.WithProcessNamespace(100, entries: 1).WithFifo("100/net/fib_trie");
+
+        NamespaceAddresses addresses = _watcher.Read(_tree.Root, ScanInterval).Others.Single().Addresses!;
+
+        Assert.Empty(addresses.Addresses);
+        Assert.Equal($"{_tree.PathOf("100/net/fib_trie")}: a FIFO", addresses.Problem);
+    }
+
+    private static string Trie(string address) => $"Local:\n  +-- 0.0.0.0/0 3 0 5\n     |-- {address}\n        /32 host LOCAL\n";
+
+    private static string[] Shown(NamespaceAddresses? addresses) => [.. addresses!.Addresses.Select(a => a.ToString()).Order(StringComparer.Ordinal)];
 }

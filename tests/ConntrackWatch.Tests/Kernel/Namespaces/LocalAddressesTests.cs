@@ -1,8 +1,9 @@
 using System.Net;
 using System.Text;
-using ConntrackWatch.Kernel.Breakdown;
+using ConntrackWatch.Kernel;
+using ConntrackWatch.Kernel.Namespaces;
 
-namespace ConntrackWatch.Tests.Kernel.Breakdown;
+namespace ConntrackWatch.Tests.Kernel.Namespaces;
 
 public sealed class LocalAddressesTests
 {

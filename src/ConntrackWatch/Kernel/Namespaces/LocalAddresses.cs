@@ -1,12 +1,12 @@
 using System.Globalization;
 
-namespace ConntrackWatch.Kernel.Breakdown;
+namespace ConntrackWatch.Kernel.Namespaces;
 
 /// <summary>
-/// The addresses a network namespace owns, read from its /proc/PID/net (or, entered, /proc/thread-self/net):
+/// The addresses a network namespace owns, as its /proc/PID/net (or, entered, /proc/thread-self/net) shows them:
 /// IPv4 from fib_trie's local host routes, IPv6 from if_inet6. Loopback is left out (every namespace has it, so it
 /// tells no owner). Bounded: at most <see cref="ReadLimit"/> bytes of each file and <see cref="MaxAddresses"/>
-/// addresses; a namespace with more is marked capped. The parsers are pure functions over spans.
+/// addresses; a namespace with more is marked capped. Pure functions over spans; <see cref="AddressReader"/> reads.
 /// </summary>
 internal static class LocalAddresses
 {
@@ -15,33 +15,6 @@ internal static class LocalAddresses
 
     /// <summary>The most bytes read of one file: fib_trie lists every route, and a router's runs to megabytes.</summary>
     public const int ReadLimit = 4 * 1024 * 1024;
-
-    /// <summary>Reads a namespace's addresses from its net directory into <paramref name="into"/>.</summary>
-    /// <param name="capped">Set when some were left out (more than <see cref="MaxAddresses"/>, or a file cut at <see cref="ReadLimit"/>).</param>
-    /// <returns>Null when read; else why not (the file and the error).</returns>
-    public static string? Read(string netDirectory, ICollection<ConntrackAddress> into, out bool capped)
-    {
-        capped = false;
-        foreach ((string name, bool isTrie) in (ReadOnlySpan<(string, bool)>)[("fib_trie", true), ("if_inet6", false)])
-        {
-            string path = Path.Combine(netDirectory, name);
-            byte[]? text = ReadBounded(path, out bool cut, out bool missing, out string? problem);
-            if (text is null)
-            {
-                // No if_inet6 is a kernel (or namespace) without IPv6: no fault, and no IPv6 addresses.
-                if (isTrie || !missing)
-                {
-                    return $"{path}: {problem}";
-                }
-
-                continue;
-            }
-
-            capped |= cut | (isTrie ? ParseFibTrie(text, into) : ParseIfInet6(text, into));
-        }
-
-        return null;
-    }
 
     /// <summary>
     /// The local host routes of a fib_trie: an address line ("|-- 10.0.0.5") followed by "/32 host LOCAL". True
@@ -148,21 +121,4 @@ internal static class LocalAddresses
 
     private static bool TryHex(ReadOnlySpan<byte> text, out ulong value) =>
         ulong.TryParse(text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
-
-    private static byte[]? ReadBounded(string path, out bool cut, out bool missing, out string? problem)
-    {
-        missing = false;
-        problem = null;
-        try
-        {
-            return KernelFile.ReadUpTo(path, ReadLimit, out cut);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            cut = false;
-            missing = e is FileNotFoundException or DirectoryNotFoundException;
-            problem = e.Message;
-            return null;
-        }
-    }
 }

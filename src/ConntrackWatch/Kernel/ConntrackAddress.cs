@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 
-namespace ConntrackWatch.Kernel.Breakdown;
+namespace ConntrackWatch.Kernel;
 
 /// <summary>An IPv4 or IPv6 address as a value: no allocation per entry, printed only for the top lines.</summary>
 /// <remarks>
