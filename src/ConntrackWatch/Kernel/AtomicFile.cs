@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 
 namespace ConntrackWatch.Kernel;
 
@@ -17,13 +16,16 @@ namespace ConntrackWatch.Kernel;
 /// <param name="ownerMatters">Refuse a directory another non-root user owns (<see cref="DirectoryTrust"/>).</param>
 internal sealed class AtomicFile(string path, string key, bool durable = false, bool ownerMatters = false)
 {
-
     // rw-r--r--: node_exporter, another user, reads it.
     private const int Readable = 0b110_100_100;
 
     private readonly string _directory = System.IO.Path.GetDirectoryName(path) ?? "/";
+
+    // A name no other writer picks; it need not be unguessable (the directory is trusted, the create O_EXCL and
+    // O_NOFOLLOW). Random.Shared, not RandomNumberGenerator: that one is OpenSSL's, which the binary would dlopen,
+    // and a host or image without libssl aborted the daemon at its first write ("No usable version of libssl").
     private readonly string _temporary = System.IO.Path.Combine(
-        System.IO.Path.GetDirectoryName(path) ?? "/", $".{System.IO.Path.GetFileName(path)}.{RandomNumberGenerator.GetHexString(16, lowercase: true)}.tmp");
+        System.IO.Path.GetDirectoryName(path) ?? "/", $".{System.IO.Path.GetFileName(path)}.{Random.Shared.GetHexString(16, lowercase: true)}.tmp");
 
     /// <summary>The file replaced.</summary>
     public string Path { get; } = path;

@@ -50,7 +50,7 @@ public sealed class NodeExporterTests
     }
 
     // node_exporter with only the textfile collector, scraped once: the page, and what it logged meanwhile.
-    private static async Task<(string Metrics, string Log)> ScrapeAsync(string textfileDirectory)
+    internal static async Task<(string Metrics, string Log)> ScrapeAsync(string textfileDirectory)
     {
         string nodeExporter = Prerequisite.RequireExecutable("prometheus-node-exporter");
         int port = FreePort();

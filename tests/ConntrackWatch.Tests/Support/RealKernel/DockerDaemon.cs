@@ -99,6 +99,9 @@ public sealed class DockerDaemon : IDisposable
         return Docker("inspect", "-f", "{{.NetworkSettings.IPAddress}}", name).Output.Trim();
     }
 
+    /// <summary>A container the test starts itself (docker run with arguments of its own): removed on dispose too.</summary>
+    public void Removes(string name) => _containers.Add(name);
+
     public string Id(string name) => Docker("inspect", "-f", "{{.Id}}", name).Output.Trim();
 
     public Command.Result Docker(params string[] args) => Command.Run(_docker, ["--host", $"unix://{Socket}", .. args]);
