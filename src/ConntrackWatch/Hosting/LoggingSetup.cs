@@ -3,7 +3,6 @@ using ConntrackWatch.Configuration;
 using ConntrackWatch.Logging;
 using Serilog;
 using Serilog.Events;
-using Serilog.Formatting.Compact;
 using Serilog.Sinks.JournaldNative;
 
 namespace ConntrackWatch.Hosting;
@@ -37,7 +36,7 @@ internal static class LoggingSetup
         // Standard error only: standard output belongs to `status --json`. One line per event, whatever it holds:
         // JSON escapes every control character of a value.
         return json
-            ? logger.Enrich.With<JournalFieldsEnricher>().WriteTo.Console(new RenderedCompactJsonFormatter(), standardErrorFromLevel: LogEventLevel.Verbose)
+            ? logger.Enrich.With<JournalFieldsEnricher>().WriteTo.Console(new CompactJsonLines(), standardErrorFromLevel: LogEventLevel.Verbose)
             : logger.WriteTo.Console(new OneLineFormatter(ConsoleTemplate), standardErrorFromLevel: LogEventLevel.Verbose);
     }
 }

@@ -41,6 +41,12 @@ public sealed class DaemonProcessTests
         Assert.Equal("Warning", raised.GetProperty("@l").GetString());
         Assert.Equal((100, 120, 65), (raised.GetProperty("OldMax").GetInt64(), raised.GetProperty("NewMax").GetInt64(), raised.GetProperty("ConntrackCount").GetInt64()));
         Assert.Contains(events, e => e.GetProperty("@m").GetString()!.StartsWith("ConntrackWatch stopping", StringComparison.Ordinal));
+        // The message as the journal has it: a string value is not quoted inside the sentence.
+        System.Text.Json.JsonElement found = events.Single(e => e.GetProperty("@m").GetString()!.StartsWith("Conntrack found", StringComparison.Ordinal));
+        Assert.Equal(
+            $"Conntrack found: layout sys/net/netfilter/nf_conntrack_max, maximum in {found.GetProperty("MaxPath").GetString()}, count source {found.GetProperty("CountSource").GetString()} reading {found.GetProperty("CountPath").GetString()}",
+            found.GetProperty("@m").GetString());
+        Assert.Matches("^[0-9a-f]{8}$", found.GetProperty("@i").GetString());
     }
 
     [Fact]
