@@ -104,6 +104,9 @@ public sealed class ContainerImageTests
         using var full = new NetworkNamespace();
         using var inside = DaemonProcess.Start(["600"], binary: "sleep", wrapper: full.Wrapper); // how a pod's namespace is seen: through a process
         await Eventually.TrueAsync(() => File.Exists($"/proc/{inside.Pid}/net/stat/nf_conntrack"), "the process runs in the namespace");
+        // A container beside the pod: named by its cgroup, which the pod believes through the host's cgroup tree.
+        docker.Run("beside", "sleep 600");
+        string besideId = docker.Id("beside")[..12];
         max.Set(100);
         full.CreateUdpFlows(65);
         Assert.Equal(65, full.KernelCount());
@@ -136,6 +139,7 @@ public sealed class ContainerImageTests
         string seen = $"pid {inside.Pid} (sleep)";
         Assert.Contains($"{seen}\",inode=\"\"}} 65\n", metrics, StringComparison.Ordinal);
         Assert.Contains("conntrackwatch_raises_total 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"namespace=\"container {besideId}\"", metrics, StringComparison.Ordinal);
         AssertAccepted(promtool, metrics, directory);
 
         // Logs: one JSON object a line, each with its MESSAGE_ID and PRIORITY, the raise's numbers as fields.

@@ -47,6 +47,7 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
     private UserNamespaceProbe? _owners;
     private BindMountScan? _bindMounts;
     private NamespaceNames.RootOwnedCheck? _rootOwned;
+    private string? _rootOwnedUnder;
     private RuntimeRecords? _runtimes;
     private NamespaceSight _sight = NamespaceSight.Nothing;
     private readonly AddressReader _addressReader = new();
@@ -75,9 +76,16 @@ internal sealed class NamespaceWatcher(TimeProvider time, int maxNamespaces = Na
             _owners = new UserNamespaceProbe(procRoot);
             _bindMounts?.Dispose();
             _bindMounts = ProcMount.IsKernel(procRoot) ? new BindMountScan(_watched, _owners) : null; // a test tree has none
-            // The host's cgroup tree is the one to judge the real /proc's cgroup paths by; a test tree has none.
-            _rootOwned = ProcMount.IsKernel(procRoot) ? CgroupTree.IsRootOwned : null;
+            _rootOwnedUnder = null;
             _nextScan = 0;
+        }
+
+        // The host's cgroup tree, under the host root, is the one to judge the real /proc's cgroup paths by; a test
+        // tree has none.
+        if (_rootOwnedUnder != hostRoot)
+        {
+            _rootOwned = ProcMount.IsKernel(procRoot) ? CgroupTree.Under(hostRoot) : null;
+            _rootOwnedUnder = hostRoot;
         }
 
         long now = time.GetTimestamp();

@@ -36,6 +36,13 @@ public sealed class DockerDaemon : IDisposable
             Command.RunChecked("ip", "addr", "add", $"{BridgeAddress}/24", "dev", Bridge);
             Command.RunChecked("ip", "link", "set", Bridge, "up");
             Directory.CreateDirectory(DataRoot);
+            // Passable, not listable, for the unit's user the tests run status as: a host's / is.
+            File.SetUnixFileMode(_directory.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            // The host's cgroup tree where the daemon under test looks for it, under its host root, as the DaemonSet
+            // mounts it: a link, which a recursive delete of the directory removes without following.
+            Directory.CreateDirectory(Path.Combine(HostRoot, "sys/fs"));
+            File.CreateSymbolicLink(Path.Combine(HostRoot, "sys/fs/cgroup"), "/sys/fs/cgroup");
             var start = new ProcessStartInfo(dockerd) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (string argument in (string[])[
                 $"--data-root={DataRoot}", $"--exec-root={_directory.Combine("exec")}", $"--pidfile={_directory.Combine("dockerd.pid")}",
