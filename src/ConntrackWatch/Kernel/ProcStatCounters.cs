@@ -32,7 +32,7 @@ internal static class ProcStatCounters
             return false;
         }
 
-        long dropSum = 0, earlyDropSum = 0, insertFailedSum = 0, chainSum = 0;
+        long dropSum = 0, earlyDropSum = 0, insertFailedSum = 0, chainSum = 0, clashSum = 0;
         int cpus = 0;
         ReadOnlySpan<byte> rest = newline < 0 ? [] : content[(newline + 1)..];
         while (!rest.IsEmpty)
@@ -66,6 +66,7 @@ internal static class ProcStatCounters
             earlyDropSum += row.EarlyDrop;
             insertFailedSum += row.InsertFailed;
             chainSum += row.ChainTooLong;
+            clashSum += row.ClashResolve;
             cpus++;
         }
 
@@ -75,7 +76,8 @@ internal static class ProcStatCounters
             return false;
         }
 
-        counters = new ConntrackCounters(dropSum, earlyDropSum, insertFailedSum, columns.ChainTooLong >= 0 ? chainSum : null);
+        counters = new ConntrackCounters(dropSum, earlyDropSum, insertFailedSum, columns.ChainTooLong >= 0 ? chainSum : null,
+            columns.ClashResolve >= 0 ? clashSum : null);
         problem = null;
         return true;
     }
@@ -105,15 +107,15 @@ internal static class ProcStatCounters
     }
 
     // One CPU line's counters; Entries null where the column is there but not hexadecimal.
-    internal readonly record struct Row(long? Entries, long Drop, long EarlyDrop, long InsertFailed, long ChainTooLong);
+    internal readonly record struct Row(long? Entries, long Drop, long EarlyDrop, long InsertFailed, long ChainTooLong, long ClashResolve);
 
     /// <summary>Where each counter is, by the header: -1 for a column the kernel does not print.</summary>
-    internal readonly record struct Columns(int Entries, int Drop, int EarlyDrop, int InsertFailed, int ChainTooLong)
+    internal readonly record struct Columns(int Entries, int Drop, int EarlyDrop, int InsertFailed, int ChainTooLong, int ClashResolve = -1)
     {
         // One pass over the header's words.
         public static Columns Of(ReadOnlySpan<byte> header)
         {
-            int entries = -1, drop = -1, earlyDrop = -1, insertFailed = -1, chainTooLong = -1;
+            int entries = -1, drop = -1, earlyDrop = -1, insertFailed = -1, chainTooLong = -1, clashResolve = -1;
             int index = 0;
             for (ReadOnlySpan<byte> rest = header; NextWord(ref rest, out ReadOnlySpan<byte> word); index++)
             {
@@ -121,11 +123,13 @@ internal static class ProcStatCounters
                 else if (word.SequenceEqual("drop"u8)) { drop = First(drop, index); }
                 else if (word.SequenceEqual("early_drop"u8)) { earlyDrop = First(earlyDrop, index); }
                 else if (word.SequenceEqual("insert_failed"u8)) { insertFailed = First(insertFailed, index); }
+                // clash_resolve in ctnetlink; the stat file shortens it (5.11 on).
+                else if (word.SequenceEqual("clashres"u8)) { clashResolve = First(clashResolve, index); }
                 // Renamed from delete_list when the kernel started counting over-long hash chains (5.15).
                 else if (word.SequenceEqual("chainlength"u8) || word.SequenceEqual("chaintoolong"u8)) { chainTooLong = First(chainTooLong, index); }
             }
 
-            return new Columns(entries, drop, earlyDrop, insertFailed, chainTooLong);
+            return new Columns(entries, drop, earlyDrop, insertFailed, chainTooLong, clashResolve);
         }
 
         // One pass over a CPU line, up to the last column wanted: the words between are skipped, the wanted ones
@@ -133,9 +137,9 @@ internal static class ProcStatCounters
         public bool TryRead(ReadOnlySpan<byte> line, out Row row)
         {
             long? entries = null;
-            long drop = 0, earlyDrop = 0, insertFailed = 0, chainTooLong = 0;
+            long drop = 0, earlyDrop = 0, insertFailed = 0, chainTooLong = 0, clashResolve = 0;
             int required = Math.Max(Math.Max(Drop, EarlyDrop), Math.Max(InsertFailed, ChainTooLong));
-            int last = Math.Max(required, Entries);
+            int last = Math.Max(Math.Max(required, Entries), ClashResolve);
             bool parsed = true;
             int column = 0;
             for (int i = 0; column <= last; column++)
@@ -156,7 +160,7 @@ internal static class ProcStatCounters
                     break; // the line ended
                 }
 
-                bool counted = column == Drop || column == EarlyDrop || column == InsertFailed || column == ChainTooLong;
+                bool counted = column == Drop || column == EarlyDrop || column == InsertFailed || column == ChainTooLong || column == ClashResolve;
                 if (column != Entries && !counted)
                 {
                     continue;
@@ -185,9 +189,13 @@ internal static class ProcStatCounters
                 {
                     chainTooLong = value;
                 }
+                else if (column == ClashResolve)
+                {
+                    clashResolve = value;
+                }
             }
 
-            row = new Row(entries, drop, earlyDrop, insertFailed, chainTooLong);
+            row = new Row(entries, drop, earlyDrop, insertFailed, chainTooLong, clashResolve);
             return parsed && column > required;
         }
 

@@ -10,12 +10,12 @@ public sealed class ProcStatCountersTests
     {
         const string stat =
             "entries  clashres found new invalid ignore delete chainlength insert insert_failed drop early_drop icmp_error  expect_new expect_create expect_delete search_restart\n" +
-            "00000010  00000000 00000000 00000000 00000000 00000000 00000000 00000002 00000000 00000003 0000000a 00000001 00000000  00000000 00000000 00000000 00000000\n" +
-            "00000010  00000000 00000000 00000000 00000000 00000000 00000000 00000001 00000000 00000001 000000f0 00000002 00000000  00000000 00000000 00000000 00000000\n";
+            "00000010  00000004 00000000 00000000 00000000 00000000 00000000 00000002 00000020 00000003 0000000a 00000001 00000000  00000000 00000000 00000000 00000000\n" +
+            "00000010  00000001 00000000 00000000 00000000 00000000 00000000 00000001 00000015 00000001 000000f0 00000002 00000000  00000000 00000000 00000000 00000000\n";
 
         Assert.True(ProcStatCounters.TryParse(Encoding.ASCII.GetBytes(stat), out ConntrackCounters counters, out string? problem), problem);
 
-        Assert.Equal(new ConntrackCounters(Drop: 0xfa, EarlyDrop: 3, InsertFailed: 4, ChainTooLong: 3), counters);
+        Assert.Equal(new ConntrackCounters(Drop: 0xfa, EarlyDrop: 3, InsertFailed: 4, ChainTooLong: 3, ClashResolve: 5), counters);
     }
 
     [Fact]
@@ -23,12 +23,13 @@ public sealed class ProcStatCountersTests
     {
         const string stat =
             "entries  searched found new invalid ignore delete delete_list insert insert_failed drop early_drop icmp_error  expect_new expect_create expect_delete search_restart\n" +
-            "0000002a  00000000 00000005 00000000 00000000 00000000 00000000 00000009 00000000 00000000 00000007 00000000 00000000  00000000 00000000 00000000 00000000\n";
+            "0000002a  00000000 00000005 00000000 00000000 00000000 00000000 00000009 0000000b 00000000 00000007 00000000 00000000  00000000 00000000 00000000 00000000\n";
 
         Assert.True(ProcStatCounters.TryParse(Encoding.ASCII.GetBytes(stat), out ConntrackCounters counters, out _));
 
         Assert.Equal(7, counters.Drop);
         Assert.Null(counters.ChainTooLong);
+        Assert.Null(counters.ClashResolve); // no clashres column before 5.11
     }
 
     [Fact]

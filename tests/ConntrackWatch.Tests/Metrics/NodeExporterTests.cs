@@ -13,7 +13,7 @@ public sealed class NodeExporterTests
     public async Task NodeExporterServesTheTextfileWithoutScrapeErrors()
     {
         using var directory = new TempDirectory();
-        using var harness = new PollHarness(FakeProcTree.Modern(count: 65, max: 100).WithStat(drop: 5), ("Metrics:TextfilePath", directory.Path));
+        using var harness = new PollHarness(FakeProcTree.Modern(count: 65, max: 100).WithStat(drop: 5, clashResolve: 7), ("Metrics:TextfilePath", directory.Path));
         harness.PollAndPublish();
 
         (string metrics, _) = await ScrapeAsync(directory.Path);
@@ -22,6 +22,7 @@ public sealed class NodeExporterTests
         Assert.Contains("conntrackwatch_entries 65", metrics, StringComparison.Ordinal);
         Assert.Contains("conntrackwatch_max_entries 120", metrics, StringComparison.Ordinal);
         Assert.Contains("conntrackwatch_kernel_drop_total 5", metrics, StringComparison.Ordinal);
+        Assert.Contains("conntrackwatch_kernel_clash_resolve_total 7", metrics, StringComparison.Ordinal);
         Assert.Contains("# TYPE conntrackwatch_raises_total counter", metrics, StringComparison.Ordinal);
     }
 

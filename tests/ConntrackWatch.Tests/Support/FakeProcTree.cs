@@ -43,8 +43,8 @@ public sealed class FakeProcTree : IDisposable
     /// /proc/net/stat/nf_conntrack as a 6.x kernel writes it for two CPUs; the counters given are split between
     /// them, so a reader must sum the CPUs.
     /// </summary>
-    public FakeProcTree WithStat(long entries = 0, long drop = 0, long earlyDrop = 0, long insertFailed = 0, long chainTooLong = 0) =>
-        Write(Stat, StatFile(entries, drop, earlyDrop, insertFailed, chainTooLong));
+    public FakeProcTree WithStat(long entries = 0, long drop = 0, long earlyDrop = 0, long insertFailed = 0, long chainTooLong = 0, long clashResolve = 0) =>
+        Write(Stat, StatFile(entries, drop, earlyDrop, insertFailed, chainTooLong, clashResolve));
 
     /// <summary>
     /// A process <paramref name="pid"/> in a network namespace of its own: its net/stat/nf_conntrack with that
@@ -94,14 +94,14 @@ public sealed class FakeProcTree : IDisposable
             ? (long)identity.Inode
             : throw new FileNotFoundException($"pid {pid} has no ns/net in the tree");
 
-    private static string StatFile(long entries, long drop, long earlyDrop, long insertFailed, long chainTooLong)
+    private static string StatFile(long entries, long drop, long earlyDrop, long insertFailed, long chainTooLong, long clashResolve = 0)
     {
-        string Line(long d, long e, long f, long c) => string.Create(CultureInfo.InvariantCulture,
-            $"{entries:x8}  00000000 00000000 00000000 00000000 00000000 00000000 {c:x8} 00000000 {f:x8} {d:x8} {e:x8} 00000000  00000000 00000000 00000000 00000000\n");
+        string Line(long d, long e, long f, long c, long r) => string.Create(CultureInfo.InvariantCulture,
+            $"{entries:x8}  {r:x8} 00000000 00000000 00000000 00000000 00000000 {c:x8} 00000000 {f:x8} {d:x8} {e:x8} 00000000  00000000 00000000 00000000 00000000\n");
         return
             "entries  clashres found new invalid ignore delete chainlength insert insert_failed drop early_drop icmp_error  expect_new expect_create expect_delete search_restart\n" +
-            Line(drop / 2, earlyDrop / 2, insertFailed / 2, chainTooLong / 2) +
-            Line(drop - (drop / 2), earlyDrop - (earlyDrop / 2), insertFailed - (insertFailed / 2), chainTooLong - (chainTooLong / 2));
+            Line(drop / 2, earlyDrop / 2, insertFailed / 2, chainTooLong / 2, clashResolve / 2) +
+            Line(drop - (drop / 2), earlyDrop - (earlyDrop / 2), insertFailed - (insertFailed / 2), chainTooLong - (chainTooLong / 2), clashResolve - (clashResolve / 2));
     }
 
     /// <summary>A 2.6.x-era kernel: ip_conntrack files only, the count only as table lines.</summary>

@@ -18,6 +18,7 @@ internal static class CtnetlinkStatsMessage
     private const ushort StatsInsertFailed = 9;
     private const ushort StatsDrop = 10;
     private const ushort StatsEarlyDrop = 11;
+    private const ushort StatsClashResolve = 14;
     private const ushort StatsChainTooLong = 15;
 
     public const int RequestLength = NetlinkMessages.HeaderLength + NfgenLength;
@@ -42,7 +43,7 @@ internal static class CtnetlinkStatsMessage
         sum.Cpus++;
         foreach ((ushort type, ReadOnlySpan<byte> value) in new NetlinkAttributes(attributes))
         {
-            if (type is not (StatsDrop or StatsEarlyDrop or StatsInsertFailed or StatsChainTooLong))
+            if (type is not (StatsDrop or StatsEarlyDrop or StatsInsertFailed or StatsChainTooLong or StatsClashResolve))
             {
                 continue;
             }
@@ -54,6 +55,7 @@ internal static class CtnetlinkStatsMessage
                 case StatsEarlyDrop: sum.EarlyDrop += count; break;
                 case StatsInsertFailed: sum.InsertFailed += count; break;
                 case StatsChainTooLong: sum.ChainTooLong = (sum.ChainTooLong ?? 0) + count; break;
+                case StatsClashResolve: sum.ClashResolve = (sum.ClashResolve ?? 0) + count; break;
             }
         }
     }
@@ -65,8 +67,9 @@ internal static class CtnetlinkStatsMessage
         public long EarlyDrop;
         public long InsertFailed;
         public long? ChainTooLong;
+        public long? ClashResolve;
         public int Cpus;
 
-        public readonly ConntrackCounters ToCounters() => new(Drop, EarlyDrop, InsertFailed, ChainTooLong);
+        public readonly ConntrackCounters ToCounters() => new(Drop, EarlyDrop, InsertFailed, ChainTooLong, ClashResolve);
     }
 }

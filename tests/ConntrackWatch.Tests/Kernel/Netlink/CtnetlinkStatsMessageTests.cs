@@ -22,7 +22,9 @@ public sealed class CtnetlinkStatsMessageTests
     [Fact]
     public void SumsTheCountersOfEveryCpuMessageUntilDone()
     {
-        byte[] first = Concat(CpuMessage(cpu: 0, drop: 5, earlyDrop: 1, insertFailed: 2, chainTooLong: 0), CpuMessage(cpu: 1, drop: 7, earlyDrop: 0, insertFailed: 1, chainTooLong: 3));
+        byte[] first = Concat(
+            CpuMessage(cpu: 0, drop: 5, earlyDrop: 1, insertFailed: 2, chainTooLong: 0, insert: 40, clashResolve: 1),
+            CpuMessage(cpu: 1, drop: 7, earlyDrop: 0, insertFailed: 1, chainTooLong: 3, insert: 2, clashResolve: 0));
         byte[] second = Done();
         var sum = new CtnetlinkStatsMessage.Accumulator();
 
@@ -30,7 +32,7 @@ public sealed class CtnetlinkStatsMessageTests
         Assert.Equal(DumpOutcome.Done, CtnetlinkStatsMessage.Parse(second, ref sum, out _, out _));
 
         Assert.Equal(2, sum.Cpus);
-        Assert.Equal(new ConntrackCounters(Drop: 12, EarlyDrop: 1, InsertFailed: 3, ChainTooLong: 3), sum.ToCounters());
+        Assert.Equal(new ConntrackCounters(Drop: 12, EarlyDrop: 1, InsertFailed: 3, ChainTooLong: 3, ClashResolve: 1), sum.ToCounters());
     }
 
     [Fact]
@@ -56,8 +58,8 @@ public sealed class CtnetlinkStatsMessageTests
     }
 
     [Theory]
-    [InlineData(20 + 16, 6, "attribute 10 holds 2 bytes where its type has 4")] // CTA_STATS_DROP: 2 bytes, not 4
-    [InlineData(20 + 32, 12, "an attribute of 12 bytes where 8 are left")]     // the last attribute overruns the message
+    [InlineData(20 + 24, 6, "attribute 10 holds 2 bytes where its type has 4")] // CTA_STATS_DROP: 2 bytes, not 4
+    [InlineData(20 + 48, 12, "an attribute of 12 bytes where 8 are left")]     // the last attribute overruns the message
     public void AnAttributeCutShortOrOfTheWrongLengthIsAMalformedReplyNotACountSkipped(int at, ushort length, string expected)
     {
         byte[] message = CpuMessage(0, drop: 5, earlyDrop: 1, insertFailed: 2, chainTooLong: 0);
@@ -83,9 +85,10 @@ public sealed class CtnetlinkStatsMessageTests
         Assert.Equal(1, sum.Cpus); // only the reply to this request counted
     }
 
-    private static byte[] CpuMessage(int cpu, uint drop, uint earlyDrop, uint insertFailed, uint chainTooLong)
+    // CTA_STATS_FOUND 2, INSERT 8, INSERT_FAILED 9, DROP 10, EARLY_DROP 11, CLASH_RESOLVE 14, CHAIN_TOOLONG 15.
+    private static byte[] CpuMessage(int cpu, uint drop, uint earlyDrop, uint insertFailed, uint chainTooLong, uint insert = 0, uint clashResolve = 0)
     {
-        (ushort Type, uint Value)[] attributes = [(2, 99), (9, insertFailed), (10, drop), (11, earlyDrop), (15, chainTooLong)];
+        (ushort Type, uint Value)[] attributes = [(2, 99), (8, insert), (9, insertFailed), (10, drop), (11, earlyDrop), (14, clashResolve), (15, chainTooLong)];
         byte[] message = new byte[16 + 4 + (attributes.Length * 8)];
         BinaryPrimitives.WriteUInt32LittleEndian(message, (uint)message.Length);
         BinaryPrimitives.WriteUInt16LittleEndian(message.AsSpan(4), CtnetlinkStatsMessage.MessageType);

@@ -23,6 +23,7 @@ public sealed class CtnetlinkStatsReaderTests
         Assert.Equal(Command.SumConntrackStat(oracle, "early_drop"), ours.Value.EarlyDrop);
         Assert.Equal(Command.SumConntrackStat(oracle, "insert_failed"), ours.Value.InsertFailed);
         Assert.Equal(Command.SumConntrackStat(oracle, "chaintoolong"), ours.Value.ChainTooLong ?? 0);
+        Assert.Equal(Command.SumConntrackStat(oracle, "clash_resolve"), ours.Value.ClashResolve ?? 0);
     }
 
     [Fact]
