@@ -61,7 +61,8 @@ internal sealed class AddressReader
     {
         if (files.FibTrie is not { } trie)
         {
-            return kept?.Problem == files.Problem ? kept! : NamespaceAddresses.Failed(files.Problem ?? "its fib_trie cannot be opened", -1);
+            string problem = files.Problem ?? "its fib_trie could not be opened inside it";
+            return kept is { Problem: { } said } && said == problem ? kept : NamespaceAddresses.Failed(problem, -1);
         }
 
         _found.Clear();
